@@ -1,0 +1,52 @@
+# rbac-e2e: ServiceAccount authentication and RBAC conformance on a kind cluster.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+ARTIFACTS ?= $(CURDIR)/_artifacts
+# Specs wait on the API server far more than they compute: more processes than cores.
+PROCS ?= 4
+# make e2e leaves out the slow tier; make test (CI) runs everything.
+LABELS ?= !slow
+GINKGO := go tool ginkgo
+GINKGO_FLAGS ?=
+E2E_OFFLINE_NODE_IMAGE ?= $(shell scripts/node-image/build.sh --print-tag)
+export ARTIFACTS E2E_OFFLINE_NODE_IMAGE
+
+.PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster
+
+## test: unit tests, then every e2e spec (slow ones too) on a kind cluster. What CI runs.
+test: unit
+	$(MAKE) e2e LABELS=
+
+## unit: vet and the tests that need no cluster.
+unit:
+	go vet ./...
+	go test ./e2e/framework/...
+
+## e2e: bring up Docker and the node image when needed, then the suite.
+e2e: docker-engine node-image-if-needed e2e-run
+
+e2e-run:
+	mkdir -p "$(ARTIFACTS)"
+	rm -rf "$(ARTIFACTS)/failed-specs"
+	$(GINKGO) -p --procs=$(PROCS) --timeout=60m --poll-progress-after=120s \
+	  $(if $(LABELS),--label-filter='$(LABELS)') \
+	  --junit-report=junit.xml --output-dir="$(ARTIFACTS)" $(GINKGO_FLAGS) ./e2e
+
+## dry-run: list every spec with its scenario IDs, without a cluster.
+dry-run:
+	$(GINKGO) --dry-run -v ./e2e | grep -E '^(AUTHN|AUTHZ|POD|GATE)-|\[' || true
+
+docker-engine:
+	scripts/docker-engine.sh
+
+## node-image: build the offline kind node image from source (skipped when its tag exists).
+node-image: docker-engine
+	scripts/node-image/build.sh
+
+node-image-if-needed:
+	scripts/node-image/build.sh --if-needed
+
+## clean-cluster: delete a kept suite cluster (E2E_REUSE_CLUSTER=true keeps it).
+clean-cluster:
+	go run ./e2e/cmd/clean-cluster

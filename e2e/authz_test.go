@@ -1,0 +1,32 @@
+package e2e
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/access"
+)
+
+var _ = Describe("RBAC authorization", Label("authz"), func() {
+	f := framework.New("authz")
+
+	// AUTHZ-1: every new namespace gets a "default" ServiceAccount, and RBAC
+	// grants it nothing: its token authenticates (discovery answers) but
+	// listing namespaces, or pods anywhere, is Forbidden with the apiserver's
+	// exact message, and an access review agrees.
+	It("AUTHZ-1: the default ServiceAccount is Forbidden", Label("AUTHZ-1"), func(ctx SpecContext) {
+		sa := f.TokenFor(ctx, "default")
+		cannot := func(what string) string {
+			return fmt.Sprintf("User %q cannot list resource %s", sa.User, what)
+		}
+		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "namespaces"),
+			access.Forbidden(cannot(`"namespaces" in API group "" at the cluster scope`)))
+		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "pods"),
+			access.Forbidden(cannot(`"pods" in API group "" at the cluster scope`)))
+		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "pods").In(f.Namespace),
+			access.Forbidden(cannot(fmt.Sprintf(`"pods" in API group "" in the namespace %q`, f.Namespace))))
+		f.ExpectAccess(ctx, sa, access.Get("/api"), access.Status(200))
+	})
+})

@@ -1,0 +1,174 @@
+package access
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// ClientGoChannel makes requests with client-go clients built from the bearer
+// token and the cluster CA alone: no kubeconfig user, no client certificate.
+type ClientGoChannel struct {
+	host string
+	ca   []byte
+	mu   sync.Mutex
+	byTk map[string]*tokenClients
+}
+
+type tokenClients struct {
+	dynamic dynamic.Interface
+	typed   kubernetes.Interface
+}
+
+// NewClientGoChannel trusts exactly the PEM CA bundle given.
+func NewClientGoChannel(host string, caPEM []byte) *ClientGoChannel {
+	return &ClientGoChannel{host: host, ca: caPEM, byTk: map[string]*tokenClients{}}
+}
+
+func (*ClientGoChannel) Name() string { return "client-go" }
+
+// RESTConfig is the client-go configuration for a subject: host, CA, token.
+// Rate limits are raised so parallel specs are never throttled client-side.
+func (c *ClientGoChannel) RESTConfig(s Subject) *rest.Config {
+	return &rest.Config{
+		Host:            c.host,
+		BearerToken:     s.BearerToken(),
+		TLSClientConfig: rest.TLSClientConfig{CAData: c.ca},
+		QPS:             1000,
+		Burst:           2000,
+		UserAgent:       "rbac-e2e",
+		WrapTransport:   recordStatusCode,
+	}
+}
+
+func (c *ClientGoChannel) clients(s Subject) (*tokenClients, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tc, ok := c.byTk[s.BearerToken()]; ok {
+		return tc, nil
+	}
+	cfg := c.RESTConfig(s)
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	typed, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	tc := &tokenClients{dynamic: dyn, typed: typed}
+	c.byTk[s.BearerToken()] = tc
+	return tc, nil
+}
+
+// Do makes the request through the dynamic client (resources) or the REST
+// client (non-resource URLs).
+func (c *ClientGoChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
+	tc, err := c.clients(s)
+	if err != nil {
+		return Outcome{Err: err}
+	}
+	ctx, code := withStatusRecorder(ctx)
+	if r.IsResource() {
+		err = doResource(ctx, tc.dynamic, r)
+	} else {
+		err = tc.typed.Discovery().RESTClient().Verb(r.Method()).AbsPath(r.URL).Do(ctx).Error()
+	}
+	return outcomeOf(*code, err)
+}
+
+func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
+	var ri dynamic.ResourceInterface = dyn.Resource(r.Resource)
+	if r.Namespace != "" {
+		ri = dyn.Resource(r.Resource).Namespace(r.Namespace)
+	}
+	var sub []string
+	if r.Subresource != "" {
+		sub = []string{r.Subresource}
+	}
+	switch r.Verb {
+	case "get":
+		_, err := ri.Get(ctx, r.Name, metav1.GetOptions{}, sub...)
+		return err
+	case "list":
+		_, err := ri.List(ctx, metav1.ListOptions{})
+		return err
+	case "watch":
+		timeout := int64(1)
+		w, err := ri.Watch(ctx, metav1.ListOptions{TimeoutSeconds: &timeout})
+		if err == nil {
+			w.Stop()
+		}
+		return err
+	case "create", "update":
+		obj := &unstructured.Unstructured{}
+		if err := json.Unmarshal(r.Body, &obj.Object); err != nil {
+			return fmt.Errorf("request body is not a JSON object: %w", err)
+		}
+		if r.Verb == "create" {
+			_, err := ri.Create(ctx, obj, metav1.CreateOptions{}, sub...)
+			return err
+		}
+		_, err := ri.Update(ctx, obj, metav1.UpdateOptions{}, sub...)
+		return err
+	case "patch":
+		_, err := ri.Patch(ctx, r.Name, r.patchType(), r.Body, metav1.PatchOptions{}, sub...)
+		return err
+	case "delete":
+		return ri.Delete(ctx, r.Name, metav1.DeleteOptions{}, sub...)
+	case "deletecollection":
+		return ri.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
+	}
+	return fmt.Errorf("unknown verb %q", r.Verb)
+}
+
+func outcomeOf(code int, err error) Outcome {
+	o := Outcome{Code: code}
+	if err == nil {
+		return o
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		st := status.Status()
+		o.Reason, o.Message = st.Reason, st.Message
+		if o.Code == 0 {
+			o.Code = int(st.Code)
+		}
+		return o
+	}
+	o.Err = err
+	return o
+}
+
+type statusKey struct{}
+
+// withStatusRecorder gives client-go calls a place to leave the HTTP status
+// code, which typed and dynamic clients do not return on success.
+func withStatusRecorder(ctx context.Context) (context.Context, *int) {
+	code := new(int)
+	return context.WithValue(ctx, statusKey{}, code), code
+}
+
+func recordStatusCode(rt http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		if p, ok := req.Context().Value(statusKey{}).(*int); ok && resp != nil {
+			*p = resp.StatusCode
+		}
+		return resp, err
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

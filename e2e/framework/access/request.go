@@ -1,0 +1,137 @@
+// Package access describes API requests once and makes them through two
+// channels (client-go and plain net/http) plus an access review, so a spec
+// can say who asks what and what must come back.
+package access
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Verbs are the Kubernetes API verbs a Request may carry.
+var Verbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}
+
+// Request is one API request: a verb on a resource (or on a non-resource URL).
+type Request struct {
+	Verb        string
+	Resource    schema.GroupVersionResource
+	Subresource string
+	Namespace   string // "" is cluster scope (or all namespaces for a namespaced list)
+	Name        string
+	Body        []byte          // JSON, for create, update and patch
+	PatchType   types.PatchType // for patch; merge patch when empty
+	URL         string          // a non-resource URL such as /api or /metrics; Resource is then empty
+}
+
+// On returns a request of verb on a resource, cluster-wide until In is called.
+func On(verb, group, version, resource string) Request {
+	return Request{Verb: verb, Resource: schema.GroupVersionResource{Group: group, Version: version, Resource: resource}}
+}
+
+// Get is a GET of a non-resource URL such as /api, /healthz or /metrics.
+func Get(url string) Request { return Request{Verb: "get", URL: url} }
+
+// In scopes the request to a namespace.
+func (r Request) In(namespace string) Request { r.Namespace = namespace; return r }
+
+// Named targets one object.
+func (r Request) Named(name string) Request { r.Name = name; return r }
+
+// Sub targets a subresource of the named object.
+func (r Request) Sub(subresource string) Request { r.Subresource = subresource; return r }
+
+// WithBody sets the JSON body of a create, update or patch.
+func (r Request) WithBody(body []byte) Request { r.Body = body; return r }
+
+// IsResource tells a resource request from a non-resource URL.
+func (r Request) IsResource() bool { return r.URL == "" }
+
+// Method is the HTTP method that carries the verb.
+func (r Request) Method() string {
+	switch r.Verb {
+	case "create":
+		return http.MethodPost
+	case "update":
+		return http.MethodPut
+	case "patch":
+		return http.MethodPatch
+	case "delete", "deletecollection":
+		return http.MethodDelete
+	case "get", "list", "watch":
+		return http.MethodGet
+	}
+	return strings.ToUpper(r.Verb) // non-resource URLs may carry HTTP verbs
+}
+
+// Path is the URL path of the request; the query is in Query.
+func (r Request) Path() string {
+	if !r.IsResource() {
+		return r.URL
+	}
+	p := "/apis/" + r.Resource.Group + "/" + r.Resource.Version
+	if r.Resource.Group == "" {
+		p = "/api/" + r.Resource.Version
+	}
+	if r.Namespace != "" {
+		p += "/namespaces/" + r.Namespace
+	}
+	p = path.Join(p, r.Resource.Resource, r.Name, r.Subresource)
+	return p
+}
+
+// Query is the request's query string.
+func (r Request) Query() url.Values {
+	q := url.Values{}
+	if r.Verb == "watch" {
+		q.Set("watch", "true")
+		q.Set("timeoutSeconds", "1")
+	}
+	return q
+}
+
+// String reads like "list pods in namespace ns-1 (GET /api/v1/namespaces/ns-1/pods)".
+func (r Request) String() string {
+	target := r.URL
+	if r.IsResource() {
+		target = r.Resource.Resource
+		if r.Resource.Group != "" {
+			target += "." + r.Resource.Group
+		}
+		if r.Subresource != "" {
+			target += "/" + r.Subresource
+		}
+		if r.Name != "" {
+			target += " " + r.Name
+		}
+		if r.Namespace != "" {
+			target += " in namespace " + r.Namespace
+		} else {
+			target += " at cluster scope"
+		}
+	}
+	u := r.Path()
+	if q := r.Query().Encode(); q != "" {
+		u += "?" + q
+	}
+	return fmt.Sprintf("%s %s (%s %s)", r.Verb, target, r.Method(), u)
+}
+
+func (r Request) patchType() types.PatchType {
+	if r.PatchType == "" {
+		return types.MergePatchType
+	}
+	return r.PatchType
+}
+
+func (r Request) contentType() string {
+	if r.Verb == "patch" {
+		return string(r.patchType())
+	}
+	return "application/json"
+}

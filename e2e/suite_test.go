@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/cluster"
+)
+
+var settings framework.Settings
+
+func init() { settings.RegisterFlags(flag.CommandLine) }
+
+func TestE2E(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "rbac-e2e")
+}
+
+// shared is what process 1 hands every parallel process once the cluster is up.
+type shared struct {
+	Kubeconfig  string
+	ClusterName string // empty on an existing cluster the suite did not create
+	RunID       string
+}
+
+var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	Expect(settings.Validate()).To(Succeed())
+	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
+	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}
+	if settings.Kubeconfig == "" {
+		c, err := cluster.Up(ctx, settings.ClusterName,
+			cluster.WithNodeImage(settings.NodeImage),
+			cluster.WithOfflineImage(settings.OfflineNodeImage),
+			cluster.WithKindConfig(settings.KindConfig),
+			cluster.WithReuse(settings.ReuseCluster),
+			cluster.WithArtifacts(settings.Artifacts),
+			cluster.WithLogger(GinkgoWriter),
+		)
+		Expect(err).NotTo(HaveOccurred())
+		s.Kubeconfig, s.ClusterName = c.KubeconfigPath, c.Name
+	}
+	env := setUpEnvironment(s)
+	if env.Cluster != nil {
+		// Leftovers of an interrupted earlier run on a reused cluster.
+		Expect(framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter)).To(Succeed())
+	}
+	out, err := json.Marshal(s)
+	Expect(err).NotTo(HaveOccurred())
+	return out
+}, func(ctx SpecContext, data []byte) {
+	var s shared
+	Expect(json.Unmarshal(data, &s)).To(Succeed())
+	if framework.Env == nil {
+		setUpEnvironment(s)
+	}
+}, NodeTimeout(20*time.Minute))
+
+func setUpEnvironment(s shared) *framework.Environment {
+	var kind *cluster.Cluster
+	if s.ClusterName != "" {
+		kind = cluster.Attach(s.ClusterName, GinkgoWriter)
+		kind.KubeconfigPath = s.Kubeconfig
+	}
+	env, err := framework.NewEnvironment(s.Kubeconfig, s.RunID, kind)
+	Expect(err).NotTo(HaveOccurred())
+	framework.Env = env
+	return env
+}
+
+// Each process records its failed specs, so process 1 knows at the end
+// whether to export the cluster's logs.
+var _ = ReportAfterEach(func(r SpecReport) {
+	if r.Failed() {
+		f := filepath.Join(failedSpecsDir(), fmt.Sprintf("process-%d", GinkgoParallelProcess()))
+		fh, err := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintln(fh, r.FullText())
+			fh.Close()
+		}
+	}
+})
+
+var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
+	env := framework.Env
+	if env == nil {
+		return
+	}
+	selector := framework.RunLabel + "=" + env.RunID
+	Expect(framework.Sweep(ctx, env, selector, GinkgoWriter)).To(Succeed())
+	if env.Cluster == nil {
+		return
+	}
+	if failed, _ := os.ReadDir(failedSpecsDir()); len(failed) > 0 {
+		dir := filepath.Join(settings.Artifacts, "kind-logs")
+		if err := env.Cluster.ExportLogs(dir); err != nil {
+			fmt.Fprintf(GinkgoWriter, "some cluster logs could not be collected: %v\n", err)
+		}
+		fmt.Fprintf(GinkgoWriter, "specs failed: cluster logs in %s\n", dir)
+	}
+	if settings.ReuseCluster {
+		fmt.Fprintf(GinkgoWriter, "keeping kind cluster %q (reuse is on); kubeconfig: %s\n", env.Cluster.Name, env.Cluster.KubeconfigPath)
+		return
+	}
+	Expect(env.Cluster.Down()).To(Succeed())
+}, NodeTimeout(5*time.Minute))
+
+func failedSpecsDir() string { return filepath.Join(settings.Artifacts, "failed-specs") }
+
+func newRunID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b)
+}
+
