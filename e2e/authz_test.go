@@ -18,15 +18,15 @@ var _ = Describe("RBAC authorization", Label("authz"), func() {
 	// exact message, and an access review agrees.
 	It("AUTHZ-1: the default ServiceAccount is Forbidden", Label("AUTHZ-1"), func(ctx SpecContext) {
 		sa := f.TokenFor(ctx, "default")
-		cannot := func(what string) string {
-			return fmt.Sprintf("User %q cannot list resource %s", sa.User, what)
+		cannot := func(resource, scope string) string {
+			return fmt.Sprintf(`%s is forbidden: User %q cannot list resource %q in API group "" %s`, resource, sa.User, resource, scope)
 		}
 		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "namespaces"),
-			access.Forbidden(cannot(`"namespaces" in API group "" at the cluster scope`)))
+			access.Forbidden(cannot("namespaces", "at the cluster scope")))
 		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "pods"),
-			access.Forbidden(cannot(`"pods" in API group "" at the cluster scope`)))
+			access.Forbidden(cannot("pods", "at the cluster scope")))
 		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "pods").In(f.Namespace),
-			access.Forbidden(cannot(fmt.Sprintf(`"pods" in API group "" in the namespace %q`, f.Namespace))))
+			access.Forbidden(cannot("pods", fmt.Sprintf("in the namespace %q", f.Namespace))))
 		f.ExpectAccess(ctx, sa, access.Get("/api"), access.Status(200))
 	})
 })

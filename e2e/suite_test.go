@@ -122,4 +122,3 @@ func newRunID() string {
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b)
 }
-

@@ -8,8 +8,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"rbac-e2e/e2e/framework/access"
@@ -38,15 +36,7 @@ func New(baseName string) *Framework {
 	f := &Framework{BaseName: baseName}
 	BeforeEach(func(ctx SpecContext) {
 		f.Admin, f.Checker = Env.Admin, Env.Checker
-		ns, err := f.Admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
-			GenerateName: "rbac-e2e-" + baseName + "-",
-			Labels:       ObjectLabels(),
-		}}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred(), "creating the spec's namespace")
-		f.Namespace = ns.Name
-		DeferCleanup(func(ctx context.Context) error {
-			return IgnoreNotFound(f.Admin.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{}))
-		})
+		f.Namespace = f.CreateNamespace(ctx, baseName)
 	})
 	return f
 }

@@ -135,6 +135,7 @@ assemble_rootfs() {
   cp "$base"/etc/sysctl.d/* "$r/etc/sysctl.d/"
   cp -r "$base"/etc/systemd/system/. "$r/etc/systemd/system/"
   cp -r "$here/rootfs/." "$r/"
+  chmod 0755 "$r/usr/local/bin/crictl" "$r/kind/bin/host-quirks.sh"
 
   find "$r/lib/systemd/system/sysinit.target.wants/" -name systemd-tmpfiles-setup.service -delete
   rm -f "$r"/lib/systemd/system/multi-user.target.wants/* "$r"/etc/systemd/system/*.wants/* \
@@ -205,11 +206,11 @@ commit_node_image() {
   local base=$image_repo-base:build-$$ c=rbac-e2e-node-image-build-$$
   tar -C "$work/node" -c . | docker import - "$base" >/dev/null
   docker run -d --name "$c" --privileged --entrypoint sleep "$base" infinity >/dev/null
-  trap 'docker rm -f "$c" >/dev/null 2>&1; docker rmi "$base" >/dev/null 2>&1' RETURN
+  build_container=$c build_base=$base # for cleanup, also on failure
   docker cp "$work/components.tar" "$c:/components.tar"
   docker exec "$c" bash -c 'nohup containerd >/var/log/containerd-build.log 2>&1 &
     for _ in $(seq 50); do [ -S /run/containerd/containerd.sock ] && ctr version >/dev/null 2>&1 && break; sleep 0.2; done
-    ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests /components.tar >/dev/null
+    ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack /components.tar >/dev/null
     ctr --namespace=k8s.io images list -q | grep -v "^sha256:" | sort
     pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done
     rm -rf /components.tar /var/log/containerd-build.log /tmp/* /run/containerd'
@@ -220,6 +221,12 @@ commit_node_image() {
     --change 'CMD []' \
     --change "LABEL io.rbac-e2e.kubernetes-version=$KUBERNETES_VERSION io.rbac-e2e.kind-version=$(kind_version) io.rbac-e2e.recipe=$(recipe_hash)" \
     "$c" "$tag" >/dev/null
+}
+
+cleanup() {
+  [[ -n ${build_container:-} ]] && docker rm -f "$build_container" >/dev/null 2>&1
+  [[ -n ${build_base:-} ]] && docker rmi "$build_base" >/dev/null 2>&1
+  rm -rf "$work"
 }
 
 # stock_image_available tells whether kind's own node image can be used as is.
@@ -261,7 +268,7 @@ main() {
   start=$(date +%s)
   log "building $tag (Kubernetes $KUBERNETES_VERSION, kind $(kind_version), Debian $DEBIAN_SUITE)"
   work=$(mktemp -d /var/tmp/rbac-e2e-node-image.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
+  trap cleanup EXIT
   build_binaries
   step "debootstrap node root ($DEBIAN_SUITE)" debootstrap_into "$work/node" "$node_packages"
   step "debootstrap kube-proxy root ($DEBIAN_SUITE)" debootstrap_into "$work/proxy" "$proxy_packages"
@@ -269,6 +276,17 @@ main() {
   step "make component images" component_images
   step "import images into containerd and commit $tag" commit_node_image
   log "built $tag in $(($(date +%s) - start))s"
+  prune_older_images
+}
+
+# prune_older_images removes node images of earlier recipes (about 1 GB each).
+prune_older_images() {
+  local old
+  old=$(docker images --format '{{.Repository}}:{{.Tag}}' "$image_repo" | grep -vxF "$tag" || true)
+  [[ -z $old ]] && return
+  log "removing node images of earlier recipes: $(echo $old)"
+  # shellcheck disable=SC2086
+  docker rmi $old >/dev/null 2>&1 || log "some could not be removed (in use by a cluster?)"
 }
 
 main "$@"

@@ -101,11 +101,11 @@ func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
 		_, err := ri.Get(ctx, r.Name, metav1.GetOptions{}, sub...)
 		return err
 	case "list":
-		_, err := ri.List(ctx, metav1.ListOptions{})
+		_, err := ri.List(ctx, metav1.ListOptions{FieldSelector: r.fieldSelector()})
 		return err
 	case "watch":
 		timeout := int64(1)
-		w, err := ri.Watch(ctx, metav1.ListOptions{TimeoutSeconds: &timeout})
+		w, err := ri.Watch(ctx, metav1.ListOptions{FieldSelector: r.fieldSelector(), TimeoutSeconds: &timeout})
 		if err == nil {
 			w.Stop()
 		}
@@ -127,7 +127,7 @@ func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
 	case "delete":
 		return ri.Delete(ctx, r.Name, metav1.DeleteOptions{}, sub...)
 	case "deletecollection":
-		return ri.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
+		return ri.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{FieldSelector: r.fieldSelector()})
 	}
 	return fmt.Errorf("unknown verb %q", r.Verb)
 }
@@ -140,14 +140,30 @@ func outcomeOf(code int, err error) Outcome {
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
 		st := status.Status()
-		o.Reason, o.Message = st.Reason, st.Message
 		if o.Code == 0 {
 			o.Code = int(st.Code)
+		}
+		// client-go invents a reason and message for bodies that are not a
+		// Status; report what the server sent, as the HTTP channel does.
+		if !inventedStatus(st) {
+			o.Reason, o.Message = st.Reason, st.Message
 		}
 		return o
 	}
 	o.Err = err
 	return o
+}
+
+func inventedStatus(st metav1.Status) bool {
+	if st.Details == nil {
+		return false
+	}
+	for _, c := range st.Details.Causes {
+		if c.Type == metav1.CauseTypeUnexpectedServerResponse {
+			return true
+		}
+	}
+	return false
 }
 
 type statusKey struct{}

@@ -9,11 +9,11 @@ import (
 
 // Outcome is what one channel got back.
 type Outcome struct {
-	Code    int                  // HTTP status code; 0 when no response came back
-	Reason  metav1.StatusReason  // from a Status body, when there is one
-	Message string               // from a Status body, when there is one
-	Err     error                // transport or decoding error
-	Body    []byte               // the raw body (HTTP channel), for failure reports
+	Code    int                 // HTTP status code; 0 when no response came back
+	Reason  metav1.StatusReason // from a Status body, when there is one
+	Message string              // from a Status body, when there is one
+	Err     error               // transport or decoding error
+	Body    []byte              // the raw body (HTTP channel), for failure reports
 }
 
 func (o Outcome) String() string {

@@ -81,13 +81,37 @@ func (r Request) Path() string {
 	if r.Namespace != "" {
 		p += "/namespaces/" + r.Namespace
 	}
-	p = path.Join(p, r.Resource.Resource, r.Name, r.Subresource)
-	return p
+	if r.onCollection() {
+		return path.Join(p, r.Resource.Resource)
+	}
+	return path.Join(p, r.Resource.Resource, r.Name, r.Subresource)
+}
+
+// onCollection tells verbs that act on the collection: their path has no
+// name (create takes it from the body; list, watch and deletecollection
+// select it with a field selector).
+func (r Request) onCollection() bool {
+	switch r.Verb {
+	case "create", "list", "watch", "deletecollection":
+		return r.Subresource == ""
+	}
+	return false
+}
+
+// fieldSelector narrows a collection verb to the named object.
+func (r Request) fieldSelector() string {
+	if r.Name == "" || !r.onCollection() || r.Verb == "create" {
+		return ""
+	}
+	return "metadata.name=" + r.Name
 }
 
 // Query is the request's query string.
 func (r Request) Query() url.Values {
 	q := url.Values{}
+	if fs := r.fieldSelector(); fs != "" {
+		q.Set("fieldSelector", fs)
+	}
 	if r.Verb == "watch" {
 		q.Set("watch", "true")
 		q.Set("timeoutSeconds", "1")

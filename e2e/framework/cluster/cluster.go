@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	kindcluster "sigs.k8s.io/kind/pkg/cluster"
@@ -84,17 +86,22 @@ func Up(ctx context.Context, name string, opts ...Option) (*Cluster, error) {
 	}
 	c := Attach(name, o.log)
 	c.KubeconfigPath = o.kubeconfigPath
+	var err error
 
+	c.Image, err = ChooseImage(ctx, o.store, o.image, o.offlineImage)
+	if err != nil {
+		return nil, err
+	}
 	exists, err := c.exists()
 	if err != nil {
 		return nil, err
 	}
 	if exists && o.reuse {
-		if err := c.healthy(); err == nil {
+		if err := c.reusable(c.Image.Ref); err == nil {
 			fmt.Fprintf(o.log, "reusing kind cluster %q\n", name)
 			return c, c.writeKubeconfig()
 		} else {
-			fmt.Fprintf(o.log, "kind cluster %q is not usable (%v): recreating it\n", name, err)
+			fmt.Fprintf(o.log, "kind cluster %q cannot be reused (%v): recreating it\n", name, err)
 		}
 	}
 	if exists {
@@ -103,10 +110,6 @@ func Up(ctx context.Context, name string, opts ...Option) (*Cluster, error) {
 		}
 	}
 
-	c.Image, err = ChooseImage(ctx, o.store, o.image, o.offlineImage)
-	if err != nil {
-		return nil, err
-	}
 	cfg, err := KindConfig(o.kindConfig, c.Image)
 	if err != nil {
 		return nil, err
@@ -154,9 +157,10 @@ func (c *Cluster) exists() (bool, error) {
 	return slices.Contains(names, c.Name), nil
 }
 
-// healthy tells whether every node container runs (after a Docker engine
-// restart they are stopped and the cluster must be recreated).
-func (c *Cluster) healthy() error {
+// reusable tells whether every node container runs (after a Docker engine
+// restart they are stopped and the cluster must be recreated) from the image
+// this run would create it from.
+func (c *Cluster) reusable(image string) error {
 	ns, err := c.provider.ListNodes(c.Name)
 	if err != nil {
 		return err
@@ -167,6 +171,13 @@ func (c *Cluster) healthy() error {
 	for _, n := range ns {
 		if err := n.Command("test", "-f", "/etc/kubernetes/admin.conf").Run(); err != nil {
 			return fmt.Errorf("node %s does not answer: %w", n.String(), err)
+		}
+		out, err := exec.Command("docker", "inspect", "--format", "{{.Config.Image}}", n.String()).Output()
+		if err != nil {
+			return fmt.Errorf("inspecting node %s: %w", n.String(), err)
+		}
+		if got := strings.TrimSpace(string(out)); got != image {
+			return fmt.Errorf("node %s runs image %s, this run wants %s", n.String(), got, image)
 		}
 	}
 	return nil

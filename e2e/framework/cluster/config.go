@@ -43,6 +43,9 @@ func KindConfig(userConfigPath string, image ImageChoice) (*v1alpha4.Cluster, er
 		if len(cfg.Nodes) != 1 {
 			return nil, fmt.Errorf("kind config %s: the offline node image serves a single node (static CNI), the config has %d", userConfigPath, len(cfg.Nodes))
 		}
+		if f := cfg.Networking.IPFamily; f != "" && f != v1alpha4.IPv4Family {
+			return nil, fmt.Errorf("kind config %s: the offline node image's CNI serves IPv4 only, the config asks for ipFamily %s", userConfigPath, f)
+		}
 		if s := cfg.Networking.PodSubnet; s != "" && s != offlinePodSubnet {
 			return nil, fmt.Errorf("kind config %s: the offline node image's CNI serves podSubnet %s, the config asks for %s", userConfigPath, offlinePodSubnet, s)
 		}

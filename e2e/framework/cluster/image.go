@@ -30,7 +30,7 @@ type ImageStore interface {
 // image when present or pullable, else the offline image built from source.
 func ChooseImage(ctx context.Context, store ImageStore, explicit, offline string) (ImageChoice, error) {
 	if explicit != "" {
-		return ImageChoice{Ref: explicit, Reason: "set explicitly", Offline: explicit == offline}, nil
+		return ImageChoice{Ref: explicit, Reason: "set explicitly", Offline: explicit == offline || builtFromSource(ctx, store, explicit)}, nil
 	}
 	if store.Present(ctx, StockImage) {
 		return ImageChoice{Ref: StockImage, Reason: "kind's stock image is present locally"}, nil
@@ -48,11 +48,32 @@ func ChooseImage(ctx context.Context, store ImageStore, explicit, offline string
 	return ImageChoice{Ref: offline, Reason: "no registry reachable (" + firstLine(pullErr.Error()) + "); using the image built from source", Offline: true}, nil
 }
 
+// OfflineImageLabel marks images built by scripts/node-image.
+const OfflineImageLabel = "io.rbac-e2e.recipe"
+
+type imageLabeler interface {
+	Label(ctx context.Context, ref, key string) string
+}
+
+func builtFromSource(ctx context.Context, store ImageStore, ref string) bool {
+	l, ok := store.(imageLabeler)
+	return ok && l.Label(ctx, ref, OfflineImageLabel) != ""
+}
+
 // DockerImages is the ImageStore of the local Docker engine.
 type DockerImages struct{}
 
 func (DockerImages) Present(ctx context.Context, ref string) bool {
 	return exec.CommandContext(ctx, "docker", "image", "inspect", ref).Run() == nil
+}
+
+// Label reads one label of a local image; "" when absent.
+func (DockerImages) Label(ctx context.Context, ref, key string) string {
+	out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", fmt.Sprintf("{{index .Config.Labels %q}}", key), ref).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func (DockerImages) Pull(ctx context.Context, ref string) error {

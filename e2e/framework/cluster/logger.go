@@ -10,10 +10,10 @@ import (
 // kindLogger writes kind's user-facing messages (V(0)) to a writer.
 type kindLogger struct{ w io.Writer }
 
-func (l kindLogger) Warn(m string)                { fmt.Fprintln(l.w, "WARNING:", m) }
-func (l kindLogger) Warnf(f string, a ...any)     { l.Warn(fmt.Sprintf(f, a...)) }
-func (l kindLogger) Error(m string)               { fmt.Fprintln(l.w, "ERROR:", m) }
-func (l kindLogger) Errorf(f string, a ...any)    { l.Error(fmt.Sprintf(f, a...)) }
+func (l kindLogger) Warn(m string)                    { fmt.Fprintln(l.w, "WARNING:", m) }
+func (l kindLogger) Warnf(f string, a ...any)         { l.Warn(fmt.Sprintf(f, a...)) }
+func (l kindLogger) Error(m string)                   { fmt.Fprintln(l.w, "ERROR:", m) }
+func (l kindLogger) Errorf(f string, a ...any)        { l.Error(fmt.Sprintf(f, a...)) }
 func (l kindLogger) V(level log.Level) log.InfoLogger { return infoLogger{l.w, level == 0} }
 
 type infoLogger struct {

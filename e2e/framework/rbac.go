@@ -1,0 +1,113 @@
+package framework
+
+import (
+	"context"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/identity"
+)
+
+// ServiceAccountSubject is the RBAC subject of a ServiceAccount.
+func ServiceAccountSubject(namespace, name string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: namespace, Name: name}
+}
+
+// CreateServiceAccount makes a labelled ServiceAccount in the spec's namespace
+// (removed with the namespace).
+func (f *Framework) CreateServiceAccount(ctx context.Context, name string) *corev1.ServiceAccount {
+	GinkgoHelper()
+	sa, err := f.Admin.CoreV1().ServiceAccounts(f.Namespace).Create(ctx, &corev1.ServiceAccount{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ObjectLabels()},
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "creating ServiceAccount %s/%s", f.Namespace, name)
+	return sa
+}
+
+// CreateClusterRole makes a labelled ClusterRole with a unique name, deleted
+// when the spec ends, and returns its name.
+func (f *Framework) CreateClusterRole(ctx context.Context, base string, rules ...rbacv1.PolicyRule) string {
+	GinkgoHelper()
+	cr, err := f.Admin.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + base + "-", Labels: ObjectLabels()},
+		Rules:      rules,
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "creating ClusterRole %s", base)
+	DeferCleanup(func(ctx context.Context) error {
+		return IgnoreNotFound(f.Admin.RbacV1().ClusterRoles().Delete(ctx, cr.Name, metav1.DeleteOptions{}))
+	})
+	return cr.Name
+}
+
+// CreateRole makes a labelled Role in a namespace and returns its name.
+func (f *Framework) CreateRole(ctx context.Context, namespace, name string, rules ...rbacv1.PolicyRule) string {
+	GinkgoHelper()
+	_, err := f.Admin.RbacV1().Roles(namespace).Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ObjectLabels()},
+		Rules:      rules,
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "creating Role %s/%s", namespace, name)
+	return name
+}
+
+// BindClusterWide binds a ClusterRole to subjects in every namespace through a
+// labelled ClusterRoleBinding with a unique name, deleted when the spec ends.
+// It returns the binding's name.
+func (f *Framework) BindClusterWide(ctx context.Context, clusterRole string, subjects ...rbacv1.Subject) string {
+	GinkgoHelper()
+	crb, err := f.Admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + clusterRole + "-", Labels: ObjectLabels()},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
+		Subjects:   subjects,
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "binding ClusterRole %s cluster-wide", clusterRole)
+	DeferCleanup(func(ctx context.Context) error {
+		return IgnoreNotFound(f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{}))
+	})
+	return crb.Name
+}
+
+// UnbindClusterWide deletes a ClusterRoleBinding made by BindClusterWide.
+func (f *Framework) UnbindClusterWide(ctx context.Context, name string) {
+	GinkgoHelper()
+	Expect(f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
+}
+
+// BindInNamespace binds a Role or ClusterRole (roleKind) to subjects in one
+// namespace through a labelled RoleBinding, and returns its name.
+func (f *Framework) BindInNamespace(ctx context.Context, namespace, roleKind, role string, subjects ...rbacv1.Subject) string {
+	GinkgoHelper()
+	rb, err := f.Admin.RbacV1().RoleBindings(namespace).Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + role + "-", Labels: ObjectLabels()},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: roleKind, Name: role},
+		Subjects:   subjects,
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "binding %s %s in namespace %s", roleKind, role, namespace)
+	return rb.Name
+}
+
+// CreateNamespace makes an extra labelled namespace for specs that span
+// namespaces, deleted when the spec ends.
+func (f *Framework) CreateNamespace(ctx context.Context, base string) string {
+	GinkgoHelper()
+	ns, err := f.Admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		GenerateName: "rbac-e2e-" + base + "-", Labels: ObjectLabels(),
+	}}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "creating namespace %s", base)
+	DeferCleanup(func(ctx context.Context) error {
+		return IgnoreNotFound(f.Admin.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{}))
+	})
+	return ns.Name
+}
+
+// TokenForNew creates a ServiceAccount and returns a token for it.
+func (f *Framework) TokenForNew(ctx context.Context, name string, opts ...identity.TokenOption) (*corev1.ServiceAccount, access.Subject) {
+	GinkgoHelper()
+	sa := f.CreateServiceAccount(ctx, name)
+	return sa, f.TokenFor(ctx, name, opts...)
+}
