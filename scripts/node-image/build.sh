@@ -64,7 +64,8 @@ check_prerequisites() {
   docker info >/dev/null 2>&1 || die "no Docker engine answers; run scripts/docker-engine.sh first"
   if ! command -v debootstrap >/dev/null; then
     log "installing debootstrap"
-    apt-get install -y -qq debootstrap >/dev/null || die "could not install debootstrap"
+    { apt-get install -y -qq debootstrap || { apt-get update -qq && apt-get install -y -qq debootstrap; }; } >/dev/null ||
+      die "could not install debootstrap"
   fi
 }
 

@@ -99,8 +99,19 @@ func (res Result) Err() error {
 	if len(fails) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s\n%s", strings.Join(fails, "; "), res.Report())
+	return &CheckError{Summary: strings.Join(fails, "; "), Result: res}
 }
+
+// CheckError is a failed check; Gomega prints it as its report alone.
+type CheckError struct {
+	Summary string
+	Result  Result
+}
+
+func (e *CheckError) Error() string { return e.Summary + "\n" + e.Result.Report() }
+
+// GomegaString keeps Gomega from dumping the error's fields after its message.
+func (e *CheckError) GomegaString() string { return e.Error() }
 
 // Report is the multi-line account of a check.
 func (res Result) Report() string {
@@ -115,7 +126,7 @@ func (res Result) Report() string {
 		}
 		fmt.Fprintf(&b, "  %-9s got %s [%s]\n", o.Channel+":", o.Outcome, mark)
 		if mark != "ok" && len(o.Body) > 0 {
-			fmt.Fprintf(&b, "             body: %s\n", clip(o.Body, 600))
+			fmt.Fprintf(&b, "             body: %s\n", clip(o.Body, 400))
 		}
 	}
 	if rv := res.Review; rv != nil {
