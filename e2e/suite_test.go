@@ -16,6 +16,7 @@ import (
 
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/cluster"
+	"rbac-e2e/e2e/framework/probe"
 )
 
 var settings framework.Settings
@@ -32,10 +33,19 @@ type shared struct {
 	Kubeconfig  string
 	ClusterName string // empty on an existing cluster the suite did not create
 	RunID       string
+	ProbeImage  string // the in-pod probe's image, loaded into the nodes; empty when not built
 }
+
+// beforeCluster are checks of local inputs (the gate's fixtures and
+// manifests) that must pass before any cluster work; spec files add theirs
+// when the spec tree is built.
+var beforeCluster []func() error
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(settings.Validate()).To(Succeed())
+	for _, check := range beforeCluster {
+		Expect(check()).To(Succeed())
+	}
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
 	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}
 	if settings.Kubeconfig == "" {
@@ -55,12 +65,18 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		// Leftovers of an interrupted earlier run on a reused cluster.
 		Expect(framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter)).To(Succeed())
 	}
+	if env.Cluster != nil && inPodSpecsSelected() {
+		ref, err := probe.Install(ctx, env.Cluster, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		s.ProbeImage = ref
+	}
 	out, err := json.Marshal(s)
 	Expect(err).NotTo(HaveOccurred())
 	return out
 }, func(ctx SpecContext, data []byte) {
 	var s shared
 	Expect(json.Unmarshal(data, &s)).To(Succeed())
+	probeImage = s.ProbeImage
 	if framework.Env == nil {
 		setUpEnvironment(s)
 	}
@@ -95,6 +111,15 @@ var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
 	env := framework.Env
 	if env == nil {
 		return
+	}
+	if failed, _ := os.ReadDir(failedSpecsDir()); len(failed) > 0 {
+		// Before the sweep, while the run's namespaces and their events exist.
+		path := filepath.Join(settings.Artifacts, "events.txt")
+		if err := framework.ExportEvents(ctx, env.Admin, path); err != nil {
+			fmt.Fprintf(GinkgoWriter, "the cluster's events could not be exported: %v\n", err)
+		} else {
+			fmt.Fprintf(GinkgoWriter, "specs failed: the cluster's events are in %s\n", path)
+		}
 	}
 	selector := framework.RunLabel + "=" + env.RunID
 	Expect(framework.Sweep(ctx, env, selector, GinkgoWriter)).To(Succeed())

@@ -18,6 +18,8 @@ type Settings struct {
 	Kubeconfig           string
 	AllowExistingCluster bool
 	Artifacts            string
+	GateManifests        string
+	GateFixtures         string
 }
 
 // RegisterFlags binds the settings to command-line flags.
@@ -30,6 +32,8 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Kubeconfig, "kubeconfig", env("E2E_KUBECONFIG", ""), "run against an existing cluster instead of creating one (E2E_KUBECONFIG); needs --allow-existing-cluster")
 	fs.BoolVar(&s.AllowExistingCluster, "allow-existing-cluster", envBool("E2E_ALLOW_EXISTING_CLUSTER"), "allow running against a cluster the suite did not create; it creates cluster-admin bindings there (E2E_ALLOW_EXISTING_CLUSTER)")
 	fs.StringVar(&s.Artifacts, "artifacts", env("ARTIFACTS", "_artifacts"), "folder for reports and logs (ARTIFACTS)")
+	fs.StringVar(&s.GateManifests, "gate-manifests", env("E2E_GATE_MANIFESTS", "manifests"), "RBAC manifests the gate applies, relative to the repository root unless absolute (E2E_GATE_MANIFESTS)")
+	fs.StringVar(&s.GateFixtures, "gate-fixtures", env("E2E_GATE_FIXTURES", "fixtures/access"), "folder of access-matrix files the gate checks, relative to the repository root unless absolute (E2E_GATE_FIXTURES)")
 }
 
 // Validate rejects settings that must not run.

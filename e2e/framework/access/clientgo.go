@@ -48,13 +48,14 @@ func (c *ClientGoChannel) RESTConfig(s Subject) *rest.Config {
 		Burst:           2000,
 		UserAgent:       "rbac-e2e",
 		WrapTransport:   recordStatusCode,
+		Impersonate:     s.restImpersonation(),
 	}
 }
 
 func (c *ClientGoChannel) clients(s Subject) (*tokenClients, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if tc, ok := c.byTk[s.BearerToken()]; ok {
+	if tc, ok := c.byTk[s.clientKey()]; ok {
 		return tc, nil
 	}
 	cfg := c.RESTConfig(s)
@@ -67,7 +68,7 @@ func (c *ClientGoChannel) clients(s Subject) (*tokenClients, error) {
 		return nil, err
 	}
 	tc := &tokenClients{dynamic: dyn, typed: typed}
-	c.byTk[s.BearerToken()] = tc
+	c.byTk[s.clientKey()] = tc
 	return tc, nil
 }
 
@@ -116,18 +117,18 @@ func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
 			return fmt.Errorf("request body is not a JSON object: %w", err)
 		}
 		if r.Verb == "create" {
-			_, err := ri.Create(ctx, obj, metav1.CreateOptions{}, sub...)
+			_, err := ri.Create(ctx, obj, metav1.CreateOptions{DryRun: r.dryRun()}, sub...)
 			return err
 		}
-		_, err := ri.Update(ctx, obj, metav1.UpdateOptions{}, sub...)
+		_, err := ri.Update(ctx, obj, metav1.UpdateOptions{DryRun: r.dryRun()}, sub...)
 		return err
 	case "patch":
-		_, err := ri.Patch(ctx, r.Name, r.patchType(), r.Body, metav1.PatchOptions{}, sub...)
+		_, err := ri.Patch(ctx, r.Name, r.patchType(), r.Body, metav1.PatchOptions{DryRun: r.dryRun()}, sub...)
 		return err
 	case "delete":
-		return ri.Delete(ctx, r.Name, metav1.DeleteOptions{}, sub...)
+		return ri.Delete(ctx, r.Name, metav1.DeleteOptions{DryRun: r.dryRun()}, sub...)
 	case "deletecollection":
-		return ri.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{FieldSelector: r.fieldSelector()})
+		return ri.DeleteCollection(ctx, metav1.DeleteOptions{DryRun: r.dryRun()}, metav1.ListOptions{FieldSelector: r.fieldSelector()})
 	}
 	return fmt.Errorf("unknown verb %q", r.Verb)
 }

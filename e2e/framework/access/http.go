@@ -62,6 +62,7 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 	if tok := s.BearerToken(); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
+	s.setImpersonationHeaders(req.Header)
 	resp, err := c.client.Do(req)
 	if err != nil {
 		return Outcome{Err: err}

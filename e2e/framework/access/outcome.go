@@ -3,6 +3,7 @@ package access
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -35,6 +36,13 @@ type Expectation struct {
 	Code    int // an exact status code; 0 accepts any 2xx
 	Reason  metav1.StatusReason
 	Message string // an exact Status message, when set
+	// MessageContains is a part the Status message must contain, when set.
+	MessageContains string
+
+	tlsRefused bool // see TLSRefused
+	authorized bool // see Authorized
+	// afterAuthorization: see RefusedAfterAuthorization
+	afterAuthorization bool
 }
 
 // Allowed accepts any success (2xx).
@@ -63,23 +71,36 @@ func Invalid() Expectation {
 }
 
 // IsAllowed tells whether the expectation is a success.
-func (e Expectation) IsAllowed() bool { return e.Code == 0 || e.Code/100 == 2 }
+func (e Expectation) IsAllowed() bool { return !e.tlsRefused && (e.Code == 0 || e.Code/100 == 2) }
 
 // Met tells whether an outcome satisfies the expectation.
 func (e Expectation) Met(o Outcome) bool {
+	if e.tlsRefused {
+		return refusedCertificate(o)
+	}
+	if e.authorized {
+		return passedAuthorization(o)
+	}
 	if e.Code == 0 {
 		return o.Code/100 == 2
 	}
 	return o.Code == e.Code &&
 		(e.Reason == "" || e.Reason == o.Reason) &&
-		(e.Message == "" || e.Message == o.Message)
+		(e.Message == "" || e.Message == o.Message) &&
+		strings.Contains(o.Message, e.MessageContains)
 }
 
 // reviewApplies tells whether an access review has something to say: it
 // answers allowed or denied for an authenticated user, nothing else.
-func (e Expectation) reviewApplies() bool { return e.Code != http.StatusUnauthorized }
+func (e Expectation) reviewApplies() bool { return e.Code != http.StatusUnauthorized && !e.tlsRefused }
 
 func (e Expectation) String() string {
+	if e.tlsRefused {
+		return tlsRefusedText
+	}
+	if e.authorized {
+		return authorizedText
+	}
 	if e.Code == 0 {
 		return "2xx (allowed)"
 	}
@@ -89,6 +110,12 @@ func (e Expectation) String() string {
 	}
 	if e.Message != "" {
 		s += fmt.Sprintf(" %q", e.Message)
+	}
+	if e.MessageContains != "" {
+		s += fmt.Sprintf(" containing %q", e.MessageContains)
+	}
+	if e.afterAuthorization {
+		s += " (refused after authorization: the access review allows it)"
 	}
 	return s
 }

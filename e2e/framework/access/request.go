@@ -27,6 +27,7 @@ type Request struct {
 	Body        []byte          // JSON, for create, update and patch
 	PatchType   types.PatchType // for patch; merge patch when empty
 	URL         string          // a non-resource URL such as /api or /metrics; Resource is then empty
+	DryRun      bool            // dryRun=All on create, update, patch, delete, deletecollection: the server persists nothing
 }
 
 // On returns a request of verb on a resource, cluster-wide until In is called.
@@ -111,6 +112,9 @@ func (r Request) Query() url.Values {
 	q := url.Values{}
 	if fs := r.fieldSelector(); fs != "" {
 		q.Set("fieldSelector", fs)
+	}
+	if r.DryRun {
+		q.Set("dryRun", "All")
 	}
 	if r.Verb == "watch" {
 		q.Set("watch", "true")

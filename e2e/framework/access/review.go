@@ -35,7 +35,7 @@ func ReviewAttributes(r Request) authorizationv1.SelfSubjectAccessReviewSpec {
 		}
 	}
 	return authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-		Namespace: r.Namespace, Verb: r.Verb, Group: r.Resource.Group, Version: r.Resource.Version,
+		Namespace: r.AuthzNamespace(), Verb: r.Verb, Group: r.Resource.Group, Version: r.Resource.Version,
 		Resource: r.Resource.Resource, Subresource: r.Subresource, Name: r.Name,
 	}}
 }

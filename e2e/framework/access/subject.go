@@ -11,6 +11,8 @@ import (
 type Subject struct {
 	User  string // the username the token should authenticate as; "" for anonymous
 	token string
+
+	impersonate *Impersonation // see Impersonating
 }
 
 // NewSubject names the user a bearer token belongs to.
@@ -32,5 +34,5 @@ func (s Subject) TokenHash() string {
 }
 
 func (s Subject) String() string {
-	return fmt.Sprintf("%s (token %s)", s.User, s.TokenHash())
+	return fmt.Sprintf("%s (token %s)%s", s.User, s.TokenHash(), s.impersonationText())
 }

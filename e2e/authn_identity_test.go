@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/cert"
+
+	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/identity"
+)
+
+var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), func() {
+	f := framework.New("authn")
+	listNamespaces := access.On("list", "", "v1", "namespaces")
+
+	// AUTHN-1: a TokenRequest token authenticates as its ServiceAccount.
+	// Discovery answers 200 with an APIVersions body on both channels; the
+	// token's holder (SelfSubjectReview, both channels) and the admin
+	// (TokenReview) learn the same user and its ServiceAccount groups.
+	It("AUTHN-1: a ServiceAccount token authenticates as system:serviceaccount:NS:NAME", Label("AUTHN-1"), func(ctx SpecContext) {
+		sa, token := f.TokenForNew(ctx, "reader")
+		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
+		for channel, body := range bodies(ctx, f, token, access.Get("/api")) {
+			what := fmt.Sprintf("%s: GET /api as %s: body", channel, token)
+			var v metav1.APIVersions
+			Expect(json.Unmarshal(body, &v)).To(Succeed(), what)
+			Expect(v.Kind).To(Equal("APIVersions"), what)
+			Expect(v.Versions).To(ContainElement("v1"), what)
+		}
+
+		groups := []string{"system:serviceaccounts", "system:serviceaccounts:" + f.Namespace, "system:authenticated"}
+		f.ExpectAccess(ctx, token, identity.WhoAmI(), access.Status(201))
+		for channel, body := range bodies(ctx, f, token, identity.WhoAmI()) {
+			what := fmt.Sprintf("%s: SelfSubjectReview as %s", channel, token)
+			user, err := identity.WhoAmIAnswer(body)
+			Expect(err).NotTo(HaveOccurred(), what)
+			Expect(user.Username).To(Equal(token.User), "%s: username", what)
+			Expect(user.Groups).To(ContainElements(groups), "%s: groups", what)
+		}
+		review, err := identity.ReviewToken(ctx, f.Admin, token)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(review.Authenticated).To(BeTrue(), "TokenReview of %s: %s", token, review.Error)
+		Expect(review.User).To(SatisfyAll(
+			HaveField("Username", identity.ServiceAccountUser(f.Namespace, "reader")),
+			HaveField("UID", string(sa.UID)),
+			HaveField("Groups", ContainElements(groups)),
+		), "TokenReview of %s: user", token)
+	})
+
+	// AUTHN-2: a bad token is refused with 401 and a Status of reason
+	// Unauthorized: it never falls back to anonymous (which would be 403).
+	// Bad means malformed, signed by a foreign key, for another audience, or
+	// of a ServiceAccount deleted since. No token at all is system:anonymous,
+	// which kubeadm allows in but RBAC forbids listing namespaces.
+	It("AUTHN-2: bad credentials are refused with 401; no credentials are anonymous", Label("AUTHN-2"), func(ctx SpecContext) {
+		_, good := f.TokenForNew(ctx, "victim")
+		user := good.User
+		foreignKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		Expect(err).NotTo(HaveOccurred())
+		forged := resigned(good, foreignKey, 0)
+		elsewhere := f.TokenFor(ctx, "victim", identity.WithAudiences("https://not-this-cluster.example"))
+		_, orphan := f.TokenForNew(ctx, "doomed")
+		f.ExpectAccess(ctx, orphan, listNamespaces, access.Forbidden())
+		Expect(f.Admin.CoreV1().ServiceAccounts(f.Namespace).Delete(ctx, "doomed", metav1.DeleteOptions{})).To(Succeed())
+
+		By("a malformed token")
+		f.ExpectAccess(ctx, access.NewSubject(user, "not-a-jwt"), listNamespaces, access.Unauthorized())
+		By("a token with the cluster's claims signed by a foreign key")
+		f.ExpectAccess(ctx, access.NewSubject(user, forged), listNamespaces, access.Unauthorized())
+		By("a token for another audience")
+		f.ExpectAccess(ctx, elsewhere, listNamespaces, access.Unauthorized())
+		By("a token of a deleted ServiceAccount")
+		f.EventuallyAccess(ctx, framework.RevocationTimout, orphan, listNamespaces, access.Unauthorized())
+		By("no token at all")
+		f.ExpectAccess(ctx, access.Anonymous(), listNamespaces, access.Forbidden(
+			`namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope`))
+	})
+
+	// AUTHN-3: the suite verifies TLS and never skips it. The cluster CA is
+	// the same whether read from the kubeconfig, from ca.crt of a token
+	// Secret, or from the kube-root-ca.crt ConfigMap, and each one alone is
+	// enough to trust the apiserver; a client trusting a foreign CA fails the
+	// handshake on both channels before any request is sent.
+	It("AUTHN-3: TLS is verified against the cluster CA, never skipped", Label("AUTHN-3"), func(ctx SpecContext) {
+		f.CreateServiceAccount(ctx, "tls")
+		secret, token := f.CreateTokenSecret(ctx, "tls")
+		host, kubeconfigCA := framework.Env.AdminConfig.Host, framework.Env.AdminConfig.CAData
+		cas := map[string][]byte{
+			"the kubeconfig":                 kubeconfigCA,
+			"ca.crt of a token Secret":       secret.Data["ca.crt"],
+			"the kube-root-ca.crt ConfigMap": []byte(rootCAConfigMap(ctx, f)),
+		}
+		for source, ca := range cas {
+			Expect(certificates(ca)).To(Equal(certificates(kubeconfigCA)), "the cluster CA from %s", source)
+			expectAccessVia(ctx, checkerTrusting(host, ca), "trusting only the CA from "+source,
+				token, access.Get("/api"), access.Status(200))
+		}
+		expectAccessVia(ctx, checkerTrusting(host, foreignCA()), "trusting only a foreign CA",
+			token, access.Get("/api"), access.TLSRefused())
+	})
+})
+
+// bodies makes a request that must succeed and returns each channel's body.
+func bodies(ctx context.Context, f *framework.Framework, s access.Subject, r access.Request) map[string][]byte {
+	GinkgoHelper()
+	b, err := f.Checker.Bodies(ctx, s, r)
+	Expect(err).NotTo(HaveOccurred())
+	return b
+}
+
+// resigned is a subject's token with its claims signed again by key (moved
+// back in time by backDate), as the same user.
+func resigned(s access.Subject, key crypto.Signer, backDate time.Duration) string {
+	GinkgoHelper()
+	tok, err := identity.ParseToken(s.BearerToken())
+	Expect(err).NotTo(HaveOccurred())
+	tok, err = tok.BackDated(backDate)
+	Expect(err).NotTo(HaveOccurred())
+	signed, err := tok.SignedWith(key)
+	Expect(err).NotTo(HaveOccurred())
+	return signed
+}
+
+// rootCAConfigMap waits for the kube-root-ca.crt ConfigMap the root CA
+// publisher puts into every namespace, and returns its CA.
+func rootCAConfigMap(ctx context.Context, f *framework.Framework) string {
+	GinkgoHelper()
+	var ca string
+	Eventually(ctx, func(ctx context.Context) error {
+		cm, err := f.Admin.CoreV1().ConfigMaps(f.Namespace).Get(ctx, "kube-root-ca.crt", metav1.GetOptions{})
+		if err == nil {
+			ca = cm.Data["ca.crt"]
+		}
+		return err
+	}).WithTimeout(30 * time.Second).WithPolling(framework.PollInterval).Should(Succeed())
+	return ca
+}
+
+// certificates are the DER certificates of a PEM bundle.
+func certificates(pemData []byte) [][]byte {
+	GinkgoHelper()
+	certs, err := cert.ParseCertsPEM(pemData)
+	Expect(err).NotTo(HaveOccurred())
+	var der [][]byte
+	for _, c := range certs {
+		der = append(der, c.Raw)
+	}
+	return der
+}
+
+func checkerTrusting(host string, caPEM []byte) *access.Checker {
+	GinkgoHelper()
+	c, err := access.NewChecker(host, caPEM)
+	Expect(err).NotTo(HaveOccurred())
+	return c
+}
+
+// expectAccessVia is ExpectAccess through a checker other than the spec's.
+func expectAccessVia(ctx context.Context, c *access.Checker, via string, s access.Subject, r access.Request, e access.Expectation) {
+	GinkgoHelper()
+	if err := c.Check(ctx, s, r, e); err != nil {
+		Fail(via + ": " + err.Error())
+	}
+}
+
+// foreignCA is a self-signed CA certificate that signed nothing of the cluster's.
+func foreignCA() []byte {
+	GinkgoHelper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	Expect(err).NotTo(HaveOccurred())
+	ca, err := cert.NewSelfSignedCACert(cert.Config{CommonName: "rbac-e2e-foreign-ca"}, key)
+	Expect(err).NotTo(HaveOccurred())
+	pemData, err := cert.EncodeCertificates(ca)
+	Expect(err).NotTo(HaveOccurred())
+	return pemData
+}

@@ -1,0 +1,199 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/identity"
+)
+
+// Tokens are valid until exp plus this leeway (the apiserver's JWT validation).
+const expiryLeeway = 60 * time.Second
+
+var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), func() {
+	f := framework.New("authn")
+
+	// AUTHN-4: kubectl create token is a TokenRequest: POST
+	// …/serviceaccounts/NAME/token answers 201 to a subject allowed to create
+	// serviceaccounts/token. The token lives 3600 s unless expirationSeconds
+	// says otherwise (exp − iat and status.expirationTimestamp follow it),
+	// less than 600 s is invalid, and the claims name the issuer, the
+	// apiserver's audiences, and the ServiceAccount with its UID.
+	It("AUTHN-4: TokenRequest issues tokens of the asked lifetime and the ServiceAccount's claims", Label("AUTHN-4"), func(ctx SpecContext) {
+		target := f.CreateServiceAccount(ctx, "target")
+		_, issuer := f.TokenForNew(ctx, "issuer")
+		tokenCreator := f.CreateClusterRole(ctx, "token-creator", rbacv1.PolicyRule{
+			APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"}, Verbs: []string{"create"},
+		})
+		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", tokenCreator, framework.ServiceAccountSubject(f.Namespace, "issuer"))
+		f.EventuallyAccess(ctx, framework.RBACTimeout, issuer, tokenRequest(f.Namespace, "target", 0), access.Status(201))
+		iss := clusterIssuer(ctx, f)
+
+		for _, want := range []struct{ asked, lifetime int64 }{{0, 3600}, {600, 600}, {7200, 7200}} {
+			By(fmt.Sprintf("expirationSeconds %d: a token for %d s", want.asked, want.lifetime))
+			r := tokenRequest(f.Namespace, "target", want.asked)
+			f.ExpectAccess(ctx, issuer, r, access.Status(201))
+			for channel, body := range bodies(ctx, f, issuer, r) {
+				expectIssuedToken(fmt.Sprintf("%s: %s as %s", channel, r, issuer), body,
+					issuedToken{issuer: iss, sa: target, lifetime: time.Duration(want.lifetime) * time.Second})
+			}
+		}
+
+		By("expirationSeconds 599: invalid")
+		// The apiserver names no object in this message: the "" is its own.
+		f.ExpectAccess(ctx, issuer, tokenRequest(f.Namespace, "target", 599), access.Expectation{
+			Code: 422, Reason: metav1.StatusReasonInvalid,
+			Message: `TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes`,
+		})
+	})
+
+	// AUTHN-5 (fast tier): the apiserver refuses an expired token. The
+	// cluster's own claims re-signed with the cluster's signing key are
+	// accepted (the control: the re-signing itself is sound); the same claims
+	// moved back in time past exp and the leeway are refused.
+	It("AUTHN-5: a token re-signed with the cluster's key is accepted, back-dated past expiry it is refused", Label("AUTHN-5"), func(ctx SpecContext) {
+		if framework.Env.Cluster == nil {
+			reason := "AUTHN-5 fast tier: the cluster's ServiceAccount signing key is out of reach on an existing cluster; the slow tier (label slow) covers expiry with a real token"
+			AddReportEntry("AUTHN-5 fast tier skipped", reason)
+			Skip(reason)
+		}
+		keyPEM, err := framework.Env.Cluster.ReadControlPlaneFile("/etc/kubernetes/pki/sa.key")
+		Expect(err).NotTo(HaveOccurred())
+		clusterKey, err := identity.ParseSigningKey(keyPEM)
+		Expect(err).NotTo(HaveOccurred())
+		_, token := f.TokenForNew(ctx, "expiring")
+		tok, err := identity.ParseToken(token.BearerToken())
+		Expect(err).NotTo(HaveOccurred())
+
+		same := access.NewSubject(token.User, resigned(token, clusterKey, 0))
+		f.ExpectAccess(ctx, same, access.Get("/api"), access.Status(200))
+
+		pastExpiry := time.Until(tok.Claims.Expiry.Time()) + expiryLeeway + time.Minute
+		expired := access.NewSubject(token.User, resigned(token, clusterKey, pastExpiry))
+		f.ExpectAccess(ctx, expired, access.Get("/api"), access.Unauthorized())
+	})
+
+	// AUTHN-5 (slow tier): a real 600 s token works now, and is refused once
+	// exp, the leeway and the apiserver's token cache have passed, not before exp.
+	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), SpecTimeout(15*time.Minute), func(ctx SpecContext) {
+		_, token := f.TokenForNew(ctx, "short-lived", identity.WithExpiration(10*time.Minute))
+		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
+		tok, err := identity.ParseToken(token.BearerToken())
+		Expect(err).NotTo(HaveOccurred())
+		exp := tok.Claims.Expiry.Time()
+
+		By(fmt.Sprintf("waiting for 401 after exp %s + %s leeway + %s cache", exp.Format(time.TimeOnly), expiryLeeway, framework.TokenCacheTTL))
+		Eventually(ctx, func(ctx context.Context) error {
+			return f.Checker.Check(ctx, token, access.Get("/api"), access.Unauthorized())
+		}).WithTimeout(12 * time.Minute).WithPolling(5 * time.Second).Should(Succeed())
+		Expect(time.Now()).To(BeTemporally(">", exp), "the token was refused before it expired")
+	})
+
+	// AUTHN-7: modern clusters generate no token Secrets: a new
+	// ServiceAccount lists none and none appears for it. Only a Secret created
+	// explicitly gets a token, and that one is long-lived (no exp claim).
+	It("AUTHN-7: a new ServiceAccount gets no token Secret; an explicit one gets a long-lived token", Label("AUTHN-7"), func(ctx SpecContext) {
+		sa := f.CreateServiceAccount(ctx, "fresh")
+		Expect(sa.Secrets).To(BeEmpty(), "secrets of the new ServiceAccount")
+		Consistently(ctx, func(ctx context.Context) ([]string, error) {
+			return tokenSecretsFor(ctx, f, "fresh")
+		}).WithTimeout(5*time.Second).WithPolling(500*time.Millisecond).Should(BeEmpty(), "token Secrets of the new ServiceAccount")
+
+		_, token := f.CreateTokenSecret(ctx, "fresh")
+		tok, err := identity.ParseToken(token.BearerToken())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(tok.Claims.Expiry).To(BeNil(), "exp claim of the explicit Secret's token")
+		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
+	})
+})
+
+// issuedToken is what the answer to a TokenRequest must hold.
+type issuedToken struct {
+	issuer   string
+	sa       *corev1.ServiceAccount
+	lifetime time.Duration
+}
+
+// expectIssuedToken checks a TokenRequest answer: the token's lifetime, its
+// expiry as the status reports it, and whom its claims name.
+func expectIssuedToken(what string, body []byte, want issuedToken) {
+	GinkgoHelper()
+	var tr authenticationv1.TokenRequest
+	Expect(json.Unmarshal(body, &tr)).To(Succeed(), what)
+	tok, err := identity.ParseToken(tr.Status.Token)
+	Expect(err).NotTo(HaveOccurred(), what)
+	c := tok.Claims
+	Expect(c.Lifetime()).To(Equal(want.lifetime), "%s: exp − iat", what)
+	Expect(tr.Status.ExpirationTimestamp.Time).To(BeTemporally("==", c.Expiry.Time()), "%s: status.expirationTimestamp", what)
+	Expect(c.Issuer).To(Equal(want.issuer), "%s: iss", what)
+	Expect(c.Subject).To(Equal(identity.ServiceAccountUser(want.sa.Namespace, want.sa.Name)), "%s: sub", what)
+	Expect([]string(c.Audience)).To(SatisfyAll(Not(BeEmpty()), Equal(tr.Spec.Audiences)), "%s: aud", what)
+	Expect(c.Kubernetes).To(HaveField("Namespace", want.sa.Namespace), "%s: kubernetes.io.namespace", what)
+	Expect(c.Kubernetes.ServiceAccount).To(Equal(&identity.ObjectRef{Name: want.sa.Name, UID: string(want.sa.UID)}),
+		"%s: kubernetes.io.serviceaccount", what)
+}
+
+// tokenRequest is a TokenRequest for a ServiceAccount as an access request:
+// create on serviceaccounts/token. expirationSeconds 0 leaves the default.
+func tokenRequest(namespace, sa string, expirationSeconds int64) access.Request {
+	GinkgoHelper()
+	tr := authenticationv1.TokenRequest{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "authentication.k8s.io/v1", Kind: "TokenRequest"},
+		ObjectMeta: metav1.ObjectMeta{Name: sa},
+	}
+	if expirationSeconds > 0 {
+		tr.Spec.ExpirationSeconds = &expirationSeconds
+	}
+	body, err := json.Marshal(tr)
+	Expect(err).NotTo(HaveOccurred())
+	return access.On("create", "", "v1", "serviceaccounts").In(namespace).Named(sa).Sub("token").WithBody(body)
+}
+
+// clusterIssuer is the ServiceAccount issuer the cluster publishes.
+func clusterIssuer(ctx context.Context, f *framework.Framework) string {
+	GinkgoHelper()
+	raw, err := f.Admin.CoreV1().RESTClient().Get().AbsPath("/.well-known/openid-configuration").DoRaw(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	var cfg struct {
+		Issuer string `json:"issuer"`
+	}
+	Expect(json.Unmarshal(raw, &cfg)).To(Succeed())
+	Expect(cfg.Issuer).NotTo(BeEmpty(), "issuer in /.well-known/openid-configuration")
+	return cfg.Issuer
+}
+
+// tokenSecretsFor lists the token Secrets of the spec's namespace that belong
+// to a ServiceAccount, and the Secrets the ServiceAccount itself lists.
+func tokenSecretsFor(ctx context.Context, f *framework.Framework, sa string) ([]string, error) {
+	secrets, err := f.Admin.CoreV1().Secrets(f.Namespace).List(ctx, metav1.ListOptions{
+		FieldSelector: "type=" + string(corev1.SecretTypeServiceAccountToken),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, s := range secrets.Items {
+		if s.Annotations[corev1.ServiceAccountNameKey] == sa {
+			names = append(names, s.Name)
+		}
+	}
+	account, err := f.Admin.CoreV1().ServiceAccounts(f.Namespace).Get(ctx, sa, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range account.Secrets {
+		names = append(names, "listed by the ServiceAccount: "+ref.Name)
+	}
+	return names, nil
+}

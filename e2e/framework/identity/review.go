@@ -1,0 +1,44 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"rbac-e2e/e2e/framework/access"
+)
+
+// WhoAmI is the SelfSubjectReview a token's holder makes to learn who it
+// authenticates as (kubectl auth whoami).
+func WhoAmI() access.Request {
+	return access.On("create", authenticationv1.GroupName, "v1", "selfsubjectreviews").
+		WithBody([]byte(`{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}`))
+}
+
+// WhoAmIAnswer decodes the answer to WhoAmI.
+func WhoAmIAnswer(body []byte) (authenticationv1.UserInfo, error) {
+	var r authenticationv1.SelfSubjectReview
+	if err := json.Unmarshal(body, &r); err != nil {
+		return authenticationv1.UserInfo{}, fmt.Errorf("decoding SelfSubjectReview: %w", err)
+	}
+	if r.Kind != "SelfSubjectReview" {
+		return authenticationv1.UserInfo{}, fmt.Errorf("decoding SelfSubjectReview: got kind %q", r.Kind)
+	}
+	return r.Status.UserInfo, nil
+}
+
+// ReviewToken asks, as the admin, who a subject's token authenticates as
+// (a TokenReview, what webhook authenticators and aggregated servers ask).
+func ReviewToken(ctx context.Context, admin kubernetes.Interface, s access.Subject) (authenticationv1.TokenReviewStatus, error) {
+	r, err := admin.AuthenticationV1().TokenReviews().Create(ctx, &authenticationv1.TokenReview{
+		Spec: authenticationv1.TokenReviewSpec{Token: s.BearerToken()},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return authenticationv1.TokenReviewStatus{}, fmt.Errorf("TokenReview of %s: %w", s, err)
+	}
+	return r.Status, nil
+}

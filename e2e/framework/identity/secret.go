@@ -1,0 +1,73 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+
+	"rbac-e2e/e2e/framework/access"
+)
+
+// TokenSecret is a legacy, long-lived token Secret for a ServiceAccount: the
+// token controller fills it once it exists.
+func TokenSecret(namespace, name, serviceAccount string, labels map[string]string) *corev1.Secret {
+	return &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, Namespace: namespace, Labels: labels,
+			Annotations: map[string]string{corev1.ServiceAccountNameKey: serviceAccount},
+		},
+		Type: corev1.SecretTypeServiceAccountToken,
+	}
+}
+
+// CreateTokenSecret creates a legacy token Secret and waits until the token
+// controller has filled it.
+func CreateTokenSecret(ctx context.Context, admin kubernetes.Interface, s *corev1.Secret, timeout time.Duration) (*corev1.Secret, error) {
+	if _, err := admin.CoreV1().Secrets(s.Namespace).Create(ctx, s, metav1.CreateOptions{}); err != nil {
+		return nil, fmt.Errorf("creating token Secret %s/%s: %w", s.Namespace, s.Name, err)
+	}
+	return WaitForTokenSecret(ctx, admin, s.Namespace, s.Name, timeout)
+}
+
+// tokenSecretKeys are what the token controller puts into a token Secret.
+var tokenSecretKeys = []string{corev1.ServiceAccountTokenKey, corev1.ServiceAccountRootCAKey, corev1.ServiceAccountNamespaceKey}
+
+// WaitForTokenSecret waits until a token Secret holds token, ca.crt and namespace.
+func WaitForTokenSecret(ctx context.Context, admin kubernetes.Interface, namespace, name string, timeout time.Duration) (*corev1.Secret, error) {
+	var got *corev1.Secret
+	missing := tokenSecretKeys
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		s, err := admin.CoreV1().Secrets(namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return false, fmt.Errorf("token Secret %s/%s is gone (the token controller deletes token Secrets of ServiceAccounts that do not exist)", namespace, name)
+		}
+		if err != nil {
+			return false, nil
+		}
+		missing = nil
+		for _, k := range tokenSecretKeys {
+			if len(s.Data[k]) == 0 {
+				missing = append(missing, k)
+			}
+		}
+		got = s
+		return len(missing) == 0, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("token Secret %s/%s not filled within %s (missing %v): %w", namespace, name, timeout, missing, err)
+	}
+	return got, nil
+}
+
+// SecretSubject is the token of a filled token Secret, as the ServiceAccount
+// its annotation names.
+func SecretSubject(s *corev1.Secret) access.Subject {
+	sa := s.Annotations[corev1.ServiceAccountNameKey]
+	return access.NewSubject(ServiceAccountUser(s.Namespace, sa), string(s.Data[corev1.ServiceAccountTokenKey]))
+}

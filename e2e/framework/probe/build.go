@@ -1,0 +1,31 @@
+// Package probe builds the in-pod probe (rbac-e2e/e2e/probe) into an image
+// without a registry or a Docker build, loads it into the kind nodes, and
+// runs it in Pods whose logs it reads back as wire.Lines.
+package probe
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+)
+
+// Package is the probe's import path.
+const Package = "rbac-e2e/e2e/probe"
+
+// BuildBinary compiles the probe into dir as a static Linux binary for the
+// nodes' architecture (kind nodes run on this machine, so its own).
+func BuildBinary(ctx context.Context, dir string) (string, error) {
+	out := filepath.Join(dir, "probe")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, Package)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build %s: %v\n%s", Package, err, stderr.String())
+	}
+	return out, nil
+}

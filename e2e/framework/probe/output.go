@@ -1,0 +1,95 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"rbac-e2e/e2e/probe/wire"
+)
+
+// Output is what a probe container printed: its JSON lines in order, and any
+// other line (an error of -exit-on-error, a panic).
+type Output struct {
+	Lines []wire.Line
+	Other []string
+}
+
+// Logs reads the output of the probe container's latest instance (the one
+// that last ran, when it is waiting to restart).
+func Logs(ctx context.Context, c kubernetes.Interface, namespace, pod string) (Output, error) {
+	raw, err := c.CoreV1().Pods(namespace).GetLogs(pod, &corev1.PodLogOptions{Container: Container}).DoRaw(ctx)
+	if err != nil {
+		return Output{}, fmt.Errorf("reading the logs of pod %s/%s: %w", namespace, pod, err)
+	}
+	var o Output
+	o.Lines, o.Other = wire.ParseLines(string(raw))
+	return o, nil
+}
+
+// Select returns the lines of a channel, action and target; "" matches any.
+func (o Output) Select(channel, action, target string) []wire.Line {
+	var out []wire.Line
+	for _, l := range o.Lines {
+		if (channel == "" || l.Channel == channel) && (action == "" || l.Action == action) && (target == "" || l.Target == target) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Last returns the most recent line of a channel, action and target.
+func (o Output) Last(channel, action, target string) (wire.Line, bool) {
+	ls := o.Select(channel, action, target)
+	if len(ls) == 0 {
+		return wire.Line{}, false
+	}
+	return ls[len(ls)-1], true
+}
+
+// Latest keeps only the most recent line of each channel, action and target.
+func (o Output) Latest() Output {
+	type key struct{ channel, action, target string }
+	last := map[key]int{}
+	for i, l := range o.Lines {
+		last[key{l.Channel, l.Action, l.Target}] = i
+	}
+	var out Output
+	for i, l := range o.Lines {
+		if last[key{l.Channel, l.Action, l.Target}] == i {
+			out.Lines = append(out.Lines, l)
+		}
+	}
+	return out
+}
+
+// One returns the single line of a channel, action and target, or an error
+// that shows the whole output.
+func (o Output) One(channel, action, target string) (wire.Line, error) {
+	ls := o.Select(channel, action, target)
+	if len(ls) != 1 {
+		return wire.Line{}, fmt.Errorf("want one %s %s %s line from the probe, found %d in:\n%s", channel, action, target, len(ls), o)
+	}
+	return ls[0], nil
+}
+
+// String is the output as lines, the last 40 at most, for failure messages.
+func (o Output) String() string {
+	var all []string
+	for _, l := range o.Lines {
+		all = append(all, "    "+l.String())
+	}
+	for _, s := range o.Other {
+		all = append(all, "    (text) "+s)
+	}
+	if len(all) == 0 {
+		return "    (no output)"
+	}
+	if n := len(all); n > 40 {
+		all = append([]string{fmt.Sprintf("    … %d earlier lines", n-40)}, all[n-40:]...)
+	}
+	return strings.Join(all, "\n")
+}

@@ -1,0 +1,85 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/probe"
+)
+
+// ProbeTimeout bounds how long a probe Pod may take to start and report.
+const ProbeTimeout = 2 * time.Minute
+
+// StartProbe creates a probe Pod in the spec's namespace (it goes with the
+// namespace) and returns its name.
+func (f *Framework) StartProbe(ctx context.Context, p probe.Pod) string {
+	GinkgoHelper()
+	p.Namespace, p.Labels = f.Namespace, ObjectLabels()
+	pod, err := f.Admin.CoreV1().Pods(f.Namespace).Create(ctx, p.Object(), metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred(), "creating probe pod %s/%s", f.Namespace, p.Name)
+	return pod.Name
+}
+
+// EventuallyProbe polls a probe Pod and the output of its latest container
+// until accept passes, and returns that output. A failure tells accept's
+// last complaint, the Pod's state, its events and the probe's output.
+func (f *Framework) EventuallyProbe(ctx context.Context, pod string, timeout time.Duration, accept func(*corev1.Pod, probe.Output) error) probe.Output {
+	GinkgoHelper()
+	var out probe.Output
+	Eventually(ctx, func(ctx context.Context) error {
+		p, err := f.Admin.CoreV1().Pods(f.Namespace).Get(ctx, pod, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		o, logErr := probe.Logs(ctx, f.Admin, f.Namespace, pod)
+		err = accept(p, o)
+		if err == nil {
+			out = o
+			return nil
+		}
+		msg := fmt.Sprintf("%v\n%s  probe output:\n%s", err, probe.Describe(ctx, f.Admin, f.Namespace, pod), o)
+		if logErr != nil {
+			msg += "\n  (" + logErr.Error() + ")"
+		}
+		if p.Status.Phase == corev1.PodFailed || p.Status.Phase == corev1.PodSucceeded {
+			return StopTrying("the probe pod has ended: " + msg)
+		}
+		if reason := probe.CannotStart(p); reason != "" {
+			return StopTrying("the probe pod cannot start (" + reason + "): " + msg)
+		}
+		return fmt.Errorf("%s", msg)
+	}).WithTimeout(timeout).WithPolling(time.Second).Should(Succeed())
+	return out
+}
+
+// ProbeResult waits for a probe Pod that runs once to succeed and returns
+// what it printed.
+func (f *Framework) ProbeResult(ctx context.Context, pod string) probe.Output {
+	GinkgoHelper()
+	return f.EventuallyProbe(ctx, pod, ProbeTimeout, func(p *corev1.Pod, _ probe.Output) error {
+		if p.Status.Phase != corev1.PodSucceeded {
+			return fmt.Errorf("probe pod %s is %s, want %s", pod, p.Status.Phase, corev1.PodSucceeded)
+		}
+		return nil
+	})
+}
+
+// ExpectSameAsProbe makes request r from outside with s's token (both
+// channels and the access review; an object of its own per channel, as the
+// probe does) and checks that the probe's in-pod channels got for r what the
+// outside channels got, and what e expects (probe.Agree).
+func (f *Framework) ExpectSameAsProbe(ctx context.Context, s access.Subject, r access.Request, e access.Expectation, out probe.Output, inPodChannels ...string) {
+	GinkgoHelper()
+	res, err := f.Checker.DoPerChannel(ctx, s, r, e)
+	Expect(err).NotTo(HaveOccurred())
+	if err := probe.Agree(res, r, s.User, out, inPodChannels...); err != nil {
+		Fail(err.Error())
+	}
+}

@@ -1,0 +1,27 @@
+package framework
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+
+	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/identity"
+)
+
+// TokenSecretTimeout bounds how long the token controller may take to fill a
+// legacy token Secret.
+const TokenSecretTimeout = 30 * time.Second
+
+// CreateTokenSecret makes a labelled legacy token Secret named SA-token for a
+// ServiceAccount of the spec's namespace (removed with the namespace), waits
+// until the token controller has filled it, and returns it with its token.
+func (f *Framework) CreateTokenSecret(ctx context.Context, sa string) (*corev1.Secret, access.Subject) {
+	GinkgoHelper()
+	s, err := identity.CreateTokenSecret(ctx, f.Admin, identity.TokenSecret(f.Namespace, sa+"-token", sa, ObjectLabels()), TokenSecretTimeout)
+	Expect(err).NotTo(HaveOccurred())
+	return s, identity.SecretSubject(s)
+}
