@@ -13,6 +13,7 @@ E2E_OFFLINE_NODE_IMAGE ?= $(shell scripts/node-image/build.sh --print-tag)
 export ARTIFACTS E2E_OFFLINE_NODE_IMAGE
 
 .PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster
+.PHONY: bench-gate
 
 ## test: unit tests, then every e2e spec (slow ones too) on a kind cluster. What CI runs.
 test: unit
@@ -21,7 +22,7 @@ test: unit
 ## unit: vet and the tests that need no cluster.
 unit:
 	go vet ./...
-	go test ./e2e/framework/...
+	go test ./e2e/framework/... ./e2e/cmd/...
 
 ## e2e: bring up Docker and the node image when needed, then the suite.
 e2e: docker-engine node-image-if-needed e2e-run
@@ -35,7 +36,7 @@ e2e-run:
 
 ## dry-run: list every spec with its scenario IDs, without a cluster.
 dry-run:
-	$(GINKGO) --dry-run -v ./e2e | grep -E '^(AUTHN|AUTHZ|POD|GATE)-|\[' || true
+	$(GINKGO) --dry-run -v --no-color ./e2e | grep -E '(AUTHN|AUTHZ|POD|GATE)-[0-9]+' | grep -v '^ *[/]'
 
 docker-engine:
 	scripts/docker-engine.sh
@@ -50,3 +51,13 @@ node-image-if-needed:
 ## clean-cluster: delete a kept suite cluster (E2E_REUSE_CLUSTER=true keeps it).
 clean-cluster:
 	go run ./e2e/cmd/clean-cluster
+
+## bench-gate: the RBAC gate on BENCH_CHECKS generated checks (default 10,000) against
+## manifests/; prints the summary with checks per second ($(ARTIFACTS)/gate/summary.md).
+BENCH_CHECKS ?= 10000
+bench-gate: docker-engine node-image-if-needed
+	mkdir -p "$(ARTIFACTS)" && rm -rf "$(ARTIFACTS)/gate"
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	go run ./e2e/cmd/gen-matrix -checks $(BENCH_CHECKS) -out "$$tmp"; \
+	status=0; E2E_GATE_FIXTURES="$$tmp" $(MAKE) e2e-run LABELS=gate || status=$$?; \
+	cat "$(ARTIFACTS)/gate/summary.md"; exit $$status

@@ -44,7 +44,9 @@ var beforeCluster []func() error
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(settings.Validate()).To(Succeed())
 	for _, check := range beforeCluster {
-		Expect(check()).To(Succeed())
+		if err := check(); err != nil {
+			Fail(err.Error())
+		}
 	}
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
 	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}

@@ -54,7 +54,7 @@ func (f *Framework) EventuallyProbe(ctx context.Context, pod string, timeout tim
 		if reason := probe.CannotStart(p); reason != "" {
 			return StopTrying("the probe pod cannot start (" + reason + "): " + msg)
 		}
-		return fmt.Errorf("%s", msg)
+		return probeFailure(msg)
 	}).WithTimeout(timeout).WithPolling(time.Second).Should(Succeed())
 	return out
 }
@@ -83,3 +83,12 @@ func (f *Framework) ExpectSameAsProbe(ctx context.Context, s access.Subject, r a
 		Fail(err.Error())
 	}
 }
+
+// probeFailure is a failure report that Gomega prints once (it would print
+// an error's message, then the error's fields again).
+type probeFailure string
+
+func (p probeFailure) Error() string { return string(p) }
+
+// GomegaString is what Gomega shows after the message.
+func (probeFailure) GomegaString() string { return "(see above)" }

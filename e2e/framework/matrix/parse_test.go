@@ -91,7 +91,9 @@ func TestParseErrors(t *testing.T) {
 		want []string // each must appear in the error
 	}{
 		{"malformed YAML: unclosed bracket", "subjects:\n  - serviceAccount: a/b\nrows: [\n  verbs: get\n",
-			[]string{"m.yaml:3: malformed YAML: did not find expected ',' or ']'"}},
+			[]string{"m.yaml:4: malformed YAML: did not find expected ',' or ']' (in the block that begins on line 3)"}},
+		{"malformed YAML: a row indented one space short", "subjects: [{user: u}]\nrows:\n  - verbs: get\n    urls: /api\n    allowed: true\n  - verbs: get\n   urls: /apis\n    allowed: true\n",
+			[]string{"m.yaml:7: malformed YAML: did not find expected '-' indicator (in the block that begins on line 3)"}},
 		{"malformed YAML: bad indentation", "subjects:\n  - serviceAccount: a/b\n rows: []\n",
 			[]string{"m.yaml:3: malformed YAML: did not find expected key"}},
 		{"malformed YAML: unclosed quote", "subjects: []\nrows:\n  - verbs: 'get\n",

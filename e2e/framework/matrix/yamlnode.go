@@ -175,8 +175,8 @@ func errorLine(err error) (int, string) {
 func SyntaxError(file string, data []byte, err error) *Error {
 	begin, msg := errorLine(err)
 	line := begin
-	var any interface{}
-	if err2 := yamlv2.Unmarshal(data, &any); err2 != nil {
+	var v any
+	if err2 := yamlv2.Unmarshal(data, &v); err2 != nil {
 		line, _ = errorLine(err2)
 	}
 	if last := bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n")) + 1; line > last {

@@ -25,7 +25,7 @@ func BuildBinary(ctx context.Context, dir string) (string, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build %s: %v\n%s", Package, err, stderr.String())
+		return "", fmt.Errorf("go build %s: %v (the in-pod probe is built from source: run the suite from inside the rbac-e2e module, with the go tool on PATH)\n%s", Package, err, stderr.String())
 	}
 	return out, nil
 }

@@ -2,10 +2,12 @@ package probe
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"rbac-e2e/e2e/probe/wire"
@@ -23,6 +25,12 @@ type Output struct {
 func Logs(ctx context.Context, c kubernetes.Interface, namespace, pod string) (Output, error) {
 	raw, err := c.CoreV1().Pods(namespace).GetLogs(pod, &corev1.PodLogOptions{Container: Container}).DoRaw(ctx)
 	if err != nil {
+		// The API server says why in the body (such as "container … is
+		// waiting to start"); client-go's error does not.
+		var st metav1.Status
+		if json.Unmarshal(raw, &st) == nil && st.Message != "" {
+			err = fmt.Errorf("%s", st.Message)
+		}
 		return Output{}, fmt.Errorf("reading the logs of pod %s/%s: %w", namespace, pod, err)
 	}
 	var o Output
@@ -76,7 +84,10 @@ func (o Output) One(channel, action, target string) (wire.Line, error) {
 	return ls[0], nil
 }
 
-// String is the output as lines, the last 40 at most, for failure messages.
+// shownLines bounds the lines of output a failure message shows.
+const shownLines = 16
+
+// String is the output as lines, the last few only, for failure messages.
 func (o Output) String() string {
 	var all []string
 	for _, l := range o.Lines {
@@ -88,8 +99,8 @@ func (o Output) String() string {
 	if len(all) == 0 {
 		return "    (no output)"
 	}
-	if n := len(all); n > 40 {
-		all = append([]string{fmt.Sprintf("    … %d earlier lines", n-40)}, all[n-40:]...)
+	if n := len(all); n > shownLines {
+		all = append([]string{fmt.Sprintf("    … %d earlier lines", n-shownLines)}, all[n-shownLines:]...)
 	}
 	return strings.Join(all, "\n")
 }
