@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
-	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -23,9 +19,7 @@ import (
 // clientGoChannel is what the seed document's program uses: a typed
 // clientset built from rest.InClusterConfig().
 type clientGoChannel struct {
-	cs   kubernetes.Interface
-	mu   sync.Mutex
-	code int // status code of the last response: typed calls do not return it
+	cs kubernetes.Interface
 }
 
 func newClientGoChannel() (*clientGoChannel, string, error) {
@@ -35,46 +29,22 @@ func newClientGoChannel() (*clientGoChannel, string, error) {
 	}
 	c := &clientGoChannel{}
 	cfg.UserAgent = "rbac-e2e-probe"
-	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-			resp, err := rt.RoundTrip(req)
-			if resp != nil {
-				c.mu.Lock()
-				c.code = resp.StatusCode
-				c.mu.Unlock()
-			}
-			return resp, err
-		})
-	}
+	cfg.WrapTransport = access.RecordStatusCode // typed calls do not return the status code
 	c.cs, err = kubernetes.NewForConfig(cfg)
 	return c, cfg.Host, err
 }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 func (c *clientGoChannel) do(ctx context.Context, r access.Request) wire.Line {
-	c.mu.Lock()
-	c.code = 0
-	c.mu.Unlock()
 	l := wire.Line{Channel: wire.ChannelClientGo, Action: r.Verb, Target: r.Path()}
+	ctx, code := access.WithStatusRecorder(ctx)
 	err := c.call(ctx, r, &l)
-	c.mu.Lock()
-	l.Code = c.code
-	c.mu.Unlock()
-	var status apierrors.APIStatus
+	o := access.OutcomeOf(*code, err)
+	l.Code, l.Reason, l.Message = o.Code, string(o.Reason), o.Message
 	switch {
 	case err == nil:
 		l.OK = l.Code/100 == 2
-	case errors.As(err, &status):
-		st := status.Status()
-		if l.Code == 0 {
-			l.Code = int(st.Code)
-		}
-		l.Reason, l.Message = string(st.Reason), st.Message
-	default:
-		l.Message = err.Error()
+	case o.Err != nil:
+		l.Message = o.Err.Error()
 	}
 	return l
 }

@@ -47,7 +47,7 @@ func (c *ClientGoChannel) RESTConfig(s Subject) *rest.Config {
 		QPS:             1000,
 		Burst:           2000,
 		UserAgent:       "rbac-e2e",
-		WrapTransport:   recordStatusCode,
+		WrapTransport:   RecordStatusCode,
 		Impersonate:     s.restImpersonation(),
 	}
 }
@@ -79,13 +79,13 @@ func (c *ClientGoChannel) Do(ctx context.Context, s Subject, r Request) Outcome 
 	if err != nil {
 		return Outcome{Err: err}
 	}
-	ctx, code := withStatusRecorder(ctx)
+	ctx, code := WithStatusRecorder(ctx)
 	if r.IsResource() {
 		err = doResource(ctx, tc.dynamic, r)
 	} else {
 		err = tc.typed.Discovery().RESTClient().Verb(r.Method()).AbsPath(r.URL).Do(ctx).Error()
 	}
-	return outcomeOf(*code, err)
+	return OutcomeOf(*code, err)
 }
 
 func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
@@ -133,7 +133,8 @@ func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {
 	return fmt.Errorf("unknown verb %q", r.Verb)
 }
 
-func outcomeOf(code int, err error) Outcome {
+// OutcomeOf turns what a client-go call returned into an Outcome.
+func OutcomeOf(code int, err error) Outcome {
 	o := Outcome{Code: code}
 	if err == nil {
 		return o
@@ -169,14 +170,16 @@ func inventedStatus(st metav1.Status) bool {
 
 type statusKey struct{}
 
-// withStatusRecorder gives client-go calls a place to leave the HTTP status
+// WithStatusRecorder gives client-go calls a place to leave the HTTP status
 // code, which typed and dynamic clients do not return on success.
-func withStatusRecorder(ctx context.Context) (context.Context, *int) {
+func WithStatusRecorder(ctx context.Context) (context.Context, *int) {
 	code := new(int)
 	return context.WithValue(ctx, statusKey{}, code), code
 }
 
-func recordStatusCode(rt http.RoundTripper) http.RoundTripper {
+// RecordStatusCode is a client-go WrapTransport that leaves each response's
+// status code where WithStatusRecorder put a place for it.
+func RecordStatusCode(rt http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		resp, err := rt.RoundTrip(req)
 		if p, ok := req.Context().Value(statusKey{}).(*int); ok && resp != nil {
