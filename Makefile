@@ -29,7 +29,6 @@ e2e: docker-engine node-image-if-needed e2e-run
 
 e2e-run:
 	mkdir -p "$(ARTIFACTS)"
-	rm -rf "$(ARTIFACTS)/failed-specs"
 	$(GINKGO) -p --procs=$(PROCS) --timeout=60m --poll-progress-after=120s \
 	  $(if $(LABELS),--label-filter='$(LABELS)') \
 	  --junit-report=junit.xml --output-dir="$(ARTIFACTS)" $(GINKGO_FLAGS) ./e2e

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +50,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 			Fail(err.Error())
 		}
 	}
+	Expect(os.RemoveAll(failedSpecsDir())).To(Succeed()) // an earlier run's
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
+	if settings.OfflineNodeImage == "" {
+		settings.OfflineNodeImage = offlineImageTag()
+	}
 	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}
 	if settings.Kubeconfig == "" {
 		c, err := cluster.Up(ctx, settings.ClusterName,
@@ -141,6 +147,17 @@ var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
 	}
 	Expect(env.Cluster.Down()).To(Succeed())
 }, NodeTimeout(5*time.Minute))
+
+// offlineImageTag asks the node-image recipe for its tag, for runs that do
+// not come through make (which sets E2E_OFFLINE_NODE_IMAGE).
+func offlineImageTag() string {
+	out, err := exec.Command("../scripts/node-image/build.sh", "--print-tag").Output()
+	if err != nil {
+		fmt.Fprintf(GinkgoWriter, "cannot tell the offline node image's tag: %v\n", err)
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
 
 func failedSpecsDir() string { return filepath.Join(settings.Artifacts, "failed-specs") }
 

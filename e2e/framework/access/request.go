@@ -123,31 +123,35 @@ func (r Request) Query() url.Values {
 	return q
 }
 
-// String reads like "list pods in namespace ns-1 (GET /api/v1/namespaces/ns-1/pods)".
-func (r Request) String() string {
-	target := r.URL
-	if r.IsResource() {
-		target = r.Resource.Resource
-		if r.Resource.Group != "" {
-			target += "." + r.Resource.Group
-		}
-		if r.Subresource != "" {
-			target += "/" + r.Subresource
-		}
-		if r.Name != "" {
-			target += " " + r.Name
-		}
-		if r.Namespace != "" {
-			target += " in namespace " + r.Namespace
-		} else {
-			target += " at cluster scope"
-		}
+// Target reads like "list pods in namespace ns-1" or "get /metrics".
+func (r Request) Target() string {
+	if !r.IsResource() {
+		return r.Verb + " " + r.URL
 	}
+	t := r.Verb + " " + r.Resource.Resource
+	if r.Resource.Group != "" {
+		t += "." + r.Resource.Group
+	}
+	if r.Subresource != "" {
+		t += "/" + r.Subresource
+	}
+	if r.Name != "" {
+		t += " " + r.Name
+	}
+	if r.Namespace != "" {
+		return t + " in namespace " + r.Namespace
+	}
+	return t + " at cluster scope"
+}
+
+// String is Target with the HTTP request that carries it:
+// "list pods in namespace ns-1 (GET /api/v1/namespaces/ns-1/pods)".
+func (r Request) String() string {
 	u := r.Path()
 	if q := r.Query().Encode(); q != "" {
 		u += "?" + q
 	}
-	return fmt.Sprintf("%s %s (%s %s)", r.Verb, target, r.Method(), u)
+	return fmt.Sprintf("%s (%s %s)", r.Target(), r.Method(), u)
 }
 
 func (r Request) patchType() types.PatchType {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"rbac-e2e/e2e/framework/access"
 )
 
 // Pos is where something was written: file, line and the field path within
@@ -110,24 +112,9 @@ type Check struct {
 }
 
 // Target reads like "list pods.apps in namespace ns-1" or "get /metrics".
+// It names the row's own object, not the probe name Request fills in.
 func (c Check) Target() string {
-	if c.URL != "" {
-		return c.Verb + " " + c.URL
-	}
-	t := c.Verb + " " + c.Resource.Resource
-	if c.Resource.Group != "" {
-		t += "." + c.Resource.Group
-	}
-	if c.Subresource != "" {
-		t += "/" + c.Subresource
-	}
-	if c.Name != "" {
-		t += " " + c.Name
-	}
-	if c.Namespace != "" {
-		return t + " in namespace " + c.Namespace
-	}
-	return t + " at cluster scope"
+	return access.Request{Verb: c.Verb, Resource: c.Resource, Subresource: c.Subresource, Name: c.Name, Namespace: c.Namespace, URL: c.URL}.Target()
 }
 
 // key identifies a check for duplicate detection.
