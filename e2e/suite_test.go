@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/cluster"
 	"rbac-e2e/e2e/framework/probe"
 )
@@ -51,6 +52,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		}
 	}
 	Expect(os.RemoveAll(failedSpecsDir())).To(Succeed()) // an earlier run's
+	Expect(os.RemoveAll(requestCountsDir())).To(Succeed())
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
 	if settings.OfflineNodeImage == "" {
 		settings.OfflineNodeImage = offlineImageTag()
@@ -115,12 +117,21 @@ var _ = ReportAfterEach(func(r SpecReport) {
 	}
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
+var _ = SynchronizedAfterSuite(func() {
+	if framework.Env != nil {
+		Expect(framework.Env.Checker.SaveCounts(requestCountsDir(), GinkgoParallelProcess())).To(Succeed())
+	}
+}, func(ctx SpecContext) {
 	env := framework.Env
 	if env == nil {
 		return
 	}
-	if failed, _ := os.ReadDir(failedSpecsDir()); len(failed) > 0 {
+	if total, err := access.SumCounts(requestCountsDir()); err == nil {
+		AddReportEntry("requests per channel", total)
+		_ = os.WriteFile(filepath.Join(settings.Artifacts, "requests.txt"), []byte(total+"\n"), 0o644)
+	}
+	failed, _ := os.ReadDir(failedSpecsDir())
+	if len(failed) > 0 {
 		// Before the sweep, while the run's namespaces and their events exist.
 		path := filepath.Join(settings.Artifacts, "events.txt")
 		if err := framework.ExportEvents(ctx, env.Admin, path); err != nil {
@@ -134,7 +145,7 @@ var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
 	if env.Cluster == nil {
 		return
 	}
-	if failed, _ := os.ReadDir(failedSpecsDir()); len(failed) > 0 {
+	if len(failed) > 0 {
 		dir := filepath.Join(settings.Artifacts, "kind-logs")
 		if err := env.Cluster.ExportLogs(dir); err != nil {
 			fmt.Fprintf(GinkgoWriter, "some cluster logs could not be collected: %v\n", err)
@@ -158,6 +169,8 @@ func offlineImageTag() string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+func requestCountsDir() string { return filepath.Join(settings.Artifacts, "request-counts") }
 
 func failedSpecsDir() string { return filepath.Join(settings.Artifacts, "failed-specs") }
 

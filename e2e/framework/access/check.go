@@ -30,7 +30,7 @@ func NewChecker(host string, caPEM []byte) (*Checker, error) {
 		return nil, err
 	}
 	counts := map[string]*atomic.Int64{}
-	for _, n := range []string{"client-go", "http", "review"} {
+	for _, n := range countedChannels {
 		counts[n] = &atomic.Int64{}
 	}
 	return &Checker{ClientGo: NewClientGoChannel(host, caPEM), HTTP: h, Requests: counts}, nil

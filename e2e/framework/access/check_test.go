@@ -220,3 +220,25 @@ func TestCheckerCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestCountsAddUpAcrossProcesses(t *testing.T) {
+	dir := t.TempDir()
+	for p, n := range []int64{3, 4} {
+		c, err := access.NewChecker("https://127.0.0.1:1", foreignCA(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Requests["http"].Add(n)
+		c.Requests["review"].Add(1)
+		if err := c.SaveCounts(dir, p+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := access.SumCounts(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "client-go 0, http 7, review 2"; got != want {
+		t.Errorf("SumCounts = %q, want %q", got, want)
+	}
+}
