@@ -82,7 +82,7 @@ var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), f
 		By("a token for another audience")
 		f.ExpectAccess(ctx, elsewhere, listNamespaces, access.Unauthorized())
 		By("a token of a deleted ServiceAccount")
-		f.EventuallyAccess(ctx, framework.RevocationTimout, orphan, listNamespaces, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, orphan, listNamespaces, access.Unauthorized())
 		By("no token at all")
 		f.ExpectAccess(ctx, access.Anonymous(), listNamespaces, access.Forbidden(
 			`namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope`))

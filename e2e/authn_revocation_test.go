@@ -28,7 +28,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deleteSecret(ctx, f, secret.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
 	})
 
 	// AUTHN-8: a TokenRequest token bound to a Secret or a Pod dies with that
@@ -42,7 +42,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deleteSecret(ctx, f, anchor.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
 		createSecret(ctx, f, anchor.Name)
 		f.ConsistentlyAccess(ctx, framework.TokenCacheTTL+2*time.Second, token, discovery, access.Unauthorized())
 	})
@@ -55,7 +55,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deletePod(ctx, f, anchor.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
 		createPod(ctx, f, anchor.Name, "bound")
 		f.ConsistentlyAccess(ctx, framework.TokenCacheTTL+2*time.Second, token, discovery, access.Unauthorized())
 	})
@@ -70,8 +70,8 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
 		f.ExpectAccess(ctx, requested, discovery, access.Status(200))
 
 		Expect(f.Admin.CoreV1().ServiceAccounts(f.Namespace).Delete(ctx, "doomed", metav1.DeleteOptions{})).To(Succeed())
-		f.EventuallyAccess(ctx, framework.RevocationTimout, requested, discovery, access.Unauthorized())
-		f.EventuallyAccess(ctx, framework.RevocationTimout, secretToken, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, requested, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, framework.RevocationTimeout, secretToken, discovery, access.Unauthorized())
 	})
 })
 
@@ -129,5 +129,5 @@ func deletePod(ctx context.Context, f *framework.Framework, name string) {
 	Eventually(ctx, func(ctx context.Context) error {
 		_, err := pods.Get(ctx, name, metav1.GetOptions{})
 		return err
-	}).WithTimeout(framework.RevocationTimout).WithPolling(framework.PollInterval).Should(MatchError(ContainSubstring("not found")), "Pod %s/%s gone", f.Namespace, name)
+	}).WithTimeout(framework.RevocationTimeout).WithPolling(framework.PollInterval).Should(MatchError(ContainSubstring("not found")), "Pod %s/%s gone", f.Namespace, name)
 }

@@ -19,7 +19,7 @@ import (
 const (
 	PollInterval     = 250 * time.Millisecond
 	RBACTimeout      = 30 * time.Second
-	RevocationTimout = 45 * time.Second
+	RevocationTimeout = 45 * time.Second
 )
 
 // Framework is a spec's view of the cluster: its own namespace and clients.

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -61,7 +62,7 @@ func (f *Framework) CreateRole(ctx context.Context, namespace, name string, rule
 func (f *Framework) BindClusterWide(ctx context.Context, clusterRole string, subjects ...rbacv1.Subject) string {
 	GinkgoHelper()
 	crb, err := f.Admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + clusterRole + "-", Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(clusterRole), Labels: ObjectLabels()},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
@@ -83,7 +84,7 @@ func (f *Framework) UnbindClusterWide(ctx context.Context, name string) {
 func (f *Framework) BindInNamespace(ctx context.Context, namespace, roleKind, role string, subjects ...rbacv1.Subject) string {
 	GinkgoHelper()
 	rb, err := f.Admin.RbacV1().RoleBindings(namespace).Create(ctx, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + role + "-", Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(role), Labels: ObjectLabels()},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: roleKind, Name: role},
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
@@ -110,4 +111,9 @@ func (f *Framework) TokenForNew(ctx context.Context, name string, opts ...identi
 	GinkgoHelper()
 	sa := f.CreateServiceAccount(ctx, name)
 	return sa, f.TokenFor(ctx, name, opts...)
+}
+
+// bindingPrefix names a binding after its role, once prefixed with the suite's name.
+func bindingPrefix(role string) string {
+	return "rbac-e2e-" + strings.TrimPrefix(role, "rbac-e2e-") + "-"
 }

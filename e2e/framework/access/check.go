@@ -116,8 +116,9 @@ type CheckError struct {
 
 func (e *CheckError) Error() string { return e.Summary + "\n" + e.Result.Report() }
 
-// GomegaString keeps Gomega from dumping the error's fields after its message.
-func (e *CheckError) GomegaString() string { return e.Error() }
+// GomegaString replaces the dump of the error's fields that Gomega prints
+// after its message: the message already holds the whole report.
+func (e *CheckError) GomegaString() string { return "(" + e.Summary + ")" }
 
 // Report is the multi-line account of a check.
 func (res Result) Report() string {
