@@ -17,8 +17,8 @@ import (
 // within about a second; token revocations within the apiserver's 10 s cache
 // of successful authentications.
 const (
-	PollInterval     = 250 * time.Millisecond
-	RBACTimeout      = 30 * time.Second
+	PollInterval      = 250 * time.Millisecond
+	RBACTimeout       = 30 * time.Second
 	RevocationTimeout = 45 * time.Second
 )
 
