@@ -55,7 +55,7 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), func() {
 			access.On("list", "", "v1", "nodes"),
 			access.On("list", "", "v1", "secrets").In("kube-system"),
 			access.On("watch", "", "v1", "pods"),
-			access.On("get", "", "v1", "serviceaccounts").In("kube-system").Named("default"),
+			access.On("get", "", "v1", "serviceaccounts").In(f.Namespace).Named("root"),
 			access.On("list", "apps", "v1", "deployments"),
 			access.On("list", "rbac.authorization.k8s.io", "v1", "clusterroles"),
 			access.On("list", "batch", "v1", "cronjobs").In(f.Namespace),
