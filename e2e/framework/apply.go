@@ -1,7 +1,6 @@
 package framework
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +19,8 @@ import (
 	utilrand "k8s.io/apimachinery/pkg/util/rand"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/restmapper"
-	"sigs.k8s.io/yaml"
+
+	"rbac-e2e/e2e/framework/manifest"
 )
 
 // FieldManager owns the fields the suite applies server-side.
@@ -45,27 +45,20 @@ func FixturePath(rel string) string {
 }
 
 // LoadObject reads the one Kubernetes object of a YAML (or JSON) file.
-// Every error names the file.
+// Every error names the file (and the line, where there is one).
 func LoadObject(path string) (*unstructured.Unstructured, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("fixture %s: %w", path, err)
 	}
-	if docs := bytes.Split(raw, []byte("\n---")); len(docs) > 1 && len(bytes.TrimSpace(docs[1])) > 0 {
-		return nil, fmt.Errorf("fixture %s: holds more than one YAML document; one object per file", path)
-	}
-	js, err := yaml.YAMLToJSON(raw)
+	objs, err := manifest.Parse(path, raw)
 	if err != nil {
-		return nil, fmt.Errorf("fixture %s: not valid YAML: %w", path, err)
+		return nil, fmt.Errorf("fixture %w", err)
 	}
-	obj := &unstructured.Unstructured{}
-	if err := obj.UnmarshalJSON(js); err != nil {
-		return nil, fmt.Errorf("fixture %s: not a Kubernetes object: %w", path, err)
+	if len(objs) != 1 {
+		return nil, fmt.Errorf("fixture %s: holds %d objects; one object per file", path, len(objs))
 	}
-	if obj.GetName() == "" {
-		return nil, fmt.Errorf("fixture %s: %s has no metadata.name", path, obj.GetKind())
-	}
-	return obj, nil
+	return objs[0].Unstructured, nil
 }
 
 // ApplyOption adjusts a fixture before it is applied.
