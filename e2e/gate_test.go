@@ -61,7 +61,7 @@ func init() {
 }
 
 func loadGateInput() {
-	root, err := moduleRoot()
+	root, err := framework.ModuleRoot()
 	if err != nil {
 		gateInput.err = err
 		return
@@ -286,21 +286,4 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
-}
-
-// moduleRoot is the folder of go.mod above the working directory (ginkgo
-// runs the suite in e2e/): fixture and manifest paths are relative to it.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no go.mod above %s: run the suite from the repository", dir)
-		}
-	}
 }

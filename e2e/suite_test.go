@@ -162,7 +162,12 @@ var _ = SynchronizedAfterSuite(func() {
 // offlineImageTag asks the node-image recipe for its tag, for runs that do
 // not come through make (which sets E2E_OFFLINE_NODE_IMAGE).
 func offlineImageTag() string {
-	out, err := exec.Command("../scripts/node-image/build.sh", "--print-tag").Output()
+	root, err := framework.ModuleRoot()
+	if err != nil {
+		fmt.Fprintf(GinkgoWriter, "cannot tell the offline node image's tag: %v\n", err)
+		return ""
+	}
+	out, err := exec.Command(filepath.Join(root, "scripts/node-image/build.sh"), "--print-tag").Output()
 	if err != nil {
 		fmt.Fprintf(GinkgoWriter, "cannot tell the offline node image's tag: %v\n", err)
 		return ""

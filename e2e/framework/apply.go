@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -25,24 +24,6 @@ import (
 
 // FieldManager owns the fields the suite applies server-side.
 const FieldManager = "rbac-e2e"
-
-// FixturePath is the path of a file under the repository's fixtures/ folder,
-// found from the working directory upwards (go test runs in the package's
-// folder).
-func FixturePath(rel string) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return filepath.Join("fixtures", rel)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "fixtures", rel)
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join("fixtures", rel)
-		}
-	}
-}
 
 // LoadObject reads the one Kubernetes object of a YAML (or JSON) file.
 // Every error names the file (and the line, where there is one).
