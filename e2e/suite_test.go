@@ -72,6 +72,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	env := setUpEnvironment(s)
 	if env.Cluster != nil {
+		Expect(framework.WaitForSystemReady(ctx, env.Admin, 3*time.Minute)).To(Succeed())
 		// Leftovers of an interrupted earlier run on a reused cluster.
 		Expect(framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter)).To(Succeed())
 	}

@@ -136,7 +136,7 @@ assemble_rootfs() {
   cp "$base"/etc/sysctl.d/* "$r/etc/sysctl.d/"
   cp -r "$base"/etc/systemd/system/. "$r/etc/systemd/system/"
   cp -r "$here/rootfs/." "$r/"
-  chmod 0755 "$r/usr/local/bin/crictl" "$r/kind/bin/host-quirks.sh"
+  chmod 0755 "$r/usr/local/bin/crictl" "$r"/kind/bin/*.sh
 
   find "$r/lib/systemd/system/sysinit.target.wants/" -name systemd-tmpfiles-setup.service -delete
   rm -f "$r"/lib/systemd/system/multi-user.target.wants/* "$r"/etc/systemd/system/*.wants/* \
@@ -146,7 +146,7 @@ assemble_rootfs() {
   ln -sf /usr/lib/systemd/systemd "$r/sbin/init"
   # systemctl enable/mask, done as the links they make (all three are WantedBy=multi-user.target)
   mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
-  for unit in kubelet.service containerd.service undo-mount-hacks.service; do
+  for unit in kubelet.service containerd.service undo-mount-hacks.service service-cidr-guard.service; do
     ln -sf "/etc/systemd/system/$unit" "$r/etc/systemd/system/multi-user.target.wants/$unit"
   done
   ln -sf /dev/null "$r/etc/systemd/system/systemd-binfmt.service"
