@@ -43,6 +43,9 @@ type Result struct {
 	Expect   Expectation
 	Outcomes []ChannelOutcome
 	Review   *Review // nil where no review applies
+	// ReviewOnly, when set, says why no request was sent: the row was
+	// judged by the access review alone (see Checker.ReviewOnly).
+	ReviewOnly string
 }
 
 // ChannelOutcome is the outcome of one channel.
@@ -69,6 +72,17 @@ func (c *Checker) do(ctx context.Context, res Result, forChannel func(channel st
 		rv := c.ClientGo.Review(ctx, res.Subject, forChannel(chans[0].Name()))
 		res.Review = &rv
 	}
+	return res
+}
+
+// ReviewOnly judges a request by the access review alone, sending nothing
+// through the channels: for requests that no harmless form exists for
+// (why says so, e.g. "review only: sending it could change the server").
+func (c *Checker) ReviewOnly(ctx context.Context, s Subject, r Request, e Expectation, why string) Result {
+	res := Result{Subject: s, Request: r, Expect: e, ReviewOnly: why}
+	c.Requests["review"].Add(1)
+	rv := c.ClientGo.Review(ctx, s, r)
+	res.Review = &rv
 	return res
 }
 
