@@ -12,8 +12,8 @@ GINKGO_FLAGS ?=
 E2E_OFFLINE_NODE_IMAGE ?= $(shell scripts/node-image/build.sh --print-tag)
 export ARTIFACTS E2E_OFFLINE_NODE_IMAGE
 
-.PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster
-.PHONY: bench-gate
+.PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster sweep
+.PHONY: bench-gate e2e-hardened
 
 ## test: unit tests, then every e2e spec (slow ones too) on a kind cluster. What CI runs.
 test: unit
@@ -27,11 +27,25 @@ unit:
 ## e2e: bring up Docker and the node image when needed, then the suite.
 e2e: docker-engine node-image-if-needed e2e-run
 
+# The suite's output is kept in $(ARTIFACTS)/ginkgo-output.log (tee ignores Ctrl-C and
+# SIGTERM, so ginkgo can still clean up and print); then, whatever ginkgo's status, every
+# file there (junit.xml and that log included) is scanned for the run's credentials.
+# The target fails when either fails, with ginkgo's status first.
+# Interrupts: the run is a job of its own (set -m) that this recipe's shell passes Ctrl-C and
+# SIGTERM to (make passes a SIGTERM to the recipe's shell only, and waits for it), and
+# scripts/signal-once.sh makes whatever arrives exactly one SIGINT for ginkgo's processes:
+# Ginkgo cleans up on the first interrupt and skips clean-up on a second.
 e2e-run:
-	mkdir -p "$(ARTIFACTS)"
-	$(GINKGO) -p --procs=$(PROCS) --timeout=60m --poll-progress-after=120s \
+	mkdir -p "$(ARTIFACTS)" && rm -rf "$(ARTIFACTS)/.credential-hashes"
+	status=0; set -m; \
+	scripts/signal-once.sh $(GINKGO) -p --procs=$(PROCS) --timeout=60m --poll-progress-after=120s \
 	  $(if $(LABELS),--label-filter='$(LABELS)') \
-	  --junit-report=junit.xml --output-dir="$(ARTIFACTS)" $(GINKGO_FLAGS) ./e2e
+	  --junit-report=junit.xml --output-dir="$(ARTIFACTS)" $(GINKGO_FLAGS) ./e2e \
+	  > >(trap '' INT TERM; exec tee "$(ARTIFACTS)/ginkgo-output.log") 2>&1 & run=$$!; set +m; \
+	trap 'kill -INT $$run 2>/dev/null' INT; trap 'kill -TERM $$run 2>/dev/null' TERM; \
+	while :; do wait $$run && status=0 || status=$$?; kill -0 $$run 2>/dev/null || break; done; wait; \
+	go run ./e2e/cmd/scan-credentials -artifacts "$(ARTIFACTS)" || { scan=$$?; [ $$status -ne 0 ] || status=$$scan; }; \
+	exit $$status
 
 ## dry-run: list every spec with its scenario IDs, without a cluster.
 dry-run:
@@ -47,9 +61,20 @@ node-image: docker-engine
 node-image-if-needed:
 	scripts/node-image/build.sh --if-needed
 
+## e2e-hardened: the default set on each hardened kind config (fixtures/kind/: anonymous
+## auth only on health endpoints; Pod Security restricted by default), each on its own
+## cluster (rbac-e2e-anon, rbac-e2e-pss), deleted afterwards; prints each one's time.
+e2e-hardened: docker-engine node-image-if-needed
+	scripts/e2e-hardened.sh
+
 ## clean-cluster: delete a kept suite cluster (E2E_REUSE_CLUSTER=true keeps it).
 clean-cluster:
 	go run ./e2e/cmd/clean-cluster
+
+## sweep: delete every object a run left (label app.kubernetes.io/managed-by=rbac-e2e) from
+## the suite's kind cluster (E2E_CLUSTER_NAME), or from E2E_KUBECONFIG's cluster when set.
+sweep:
+	go run ./e2e/cmd/sweep
 
 ## bench-gate: the RBAC gate on BENCH_CHECKS generated checks (default 10,000) against
 ## manifests/; prints the summary with checks per second ($(ARTIFACTS)/gate/summary.md).
@@ -58,5 +83,5 @@ bench-gate: docker-engine node-image-if-needed
 	mkdir -p "$(ARTIFACTS)" && rm -rf "$(ARTIFACTS)/gate"
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	go run ./e2e/cmd/gen-matrix -checks $(BENCH_CHECKS) -out "$$tmp"; \
-	status=0; E2E_GATE_FIXTURES="$$tmp" $(MAKE) e2e-run LABELS=gate || status=$$?; \
+	status=0; E2E_GATE_FIXTURES="$$tmp" $(MAKE) e2e-run LABELS='gate && GATE-1' || status=$$?; \
 	cat "$(ARTIFACTS)/gate/summary.md"; exit $$status

@@ -12,6 +12,7 @@ import (
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/identity"
+	"rbac-e2e/e2e/framework/restricted"
 )
 
 var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
@@ -24,7 +25,8 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
 	It("AUTHN-6: the token of a deleted token Secret is refused", Label("AUTHN-6"), func(ctx SpecContext) {
 		f.CreateServiceAccount(ctx, "legacy")
 		secret, token := f.CreateTokenSecret(ctx, "legacy")
-		Expect(secret.Data).To(HaveKeyWithValue(corev1.ServiceAccountNamespaceKey, []byte(f.Namespace)))
+		// Only the namespace goes to the matcher: Secret data as a whole holds the token.
+		Expect(string(secret.Data[corev1.ServiceAccountNamespaceKey])).To(Equal(f.Namespace), "key %q of token Secret %s/%s", corev1.ServiceAccountNamespaceKey, secret.Namespace, secret.Name)
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deleteSecret(ctx, f, secret.Name)
@@ -100,8 +102,9 @@ func deleteSecret(ctx context.Context, f *framework.Framework, name string) {
 }
 
 // createPod makes a labelled Pod running as a ServiceAccount, from the pause
-// image every node already holds: it never needs a registry, and nothing
-// here needs it to run.
+// image every kind node already holds (kind's sandbox image), with the
+// settings Pod Security "restricted" requires: it never needs a registry,
+// and nothing here needs it to run.
 func createPod(ctx context.Context, f *framework.Framework, name, sa string) *corev1.Pod {
 	GinkgoHelper()
 	noToken, noGrace := false, int64(0)
@@ -111,8 +114,10 @@ func createPod(ctx context.Context, f *framework.Framework, name, sa string) *co
 			ServiceAccountName:            sa,
 			AutomountServiceAccountToken:  &noToken,
 			TerminationGracePeriodSeconds: &noGrace,
+			SecurityContext:               restricted.PodSecurityContext(),
 			Containers: []corev1.Container{{
-				Name: "pause", Image: "registry.k8s.io/pause:3.10.2", ImagePullPolicy: corev1.PullNever,
+				Name: "pause", Image: restricted.PauseImage, ImagePullPolicy: corev1.PullNever,
+				SecurityContext: restricted.ContainerSecurityContext(),
 			}},
 		},
 	}, metav1.CreateOptions{})

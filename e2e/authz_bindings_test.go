@@ -44,7 +44,7 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 			access.On("list", "", "v1", "secrets").In(f.Namespace),
 			access.On("list", "", "v1", "secrets"),
 		} {
-			f.ExpectAccess(ctx, sa, r, access.Forbidden(access.ForbiddenMessage(sa.User, r)))
+			f.ExpectAccess(ctx, sa, r, access.DeniedByRBAC(sa.User, r))
 		}
 	})
 
@@ -55,7 +55,7 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 	It("AUTHZ-3: bindings act without restarts, both ways", Label("AUTHZ-3"), func(ctx SpecContext) {
 		sa := f.TokenFor(ctx, "default")
 		list := access.On("list", "", "v1", "pods").In(f.Namespace)
-		forbidden := access.Forbidden(access.ForbiddenMessage(sa.User, list))
+		forbidden := access.DeniedByRBAC(sa.User, list)
 		f.ExpectAccess(ctx, sa, list, forbidden)
 
 		start := time.Now()
@@ -89,7 +89,7 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 			}
 			f.EventuallyAccess(ctx, framework.RBACTimeout, sa, list(granted), access.Status(200))
 			for _, scope := range []string{"own", "other", "cluster"} {
-				want := access.Forbidden(access.ForbiddenMessage(sa.User, list(scope)))
+				want := access.DeniedByRBAC(sa.User, list(scope))
 				for _, a := range allowedIn {
 					if a == scope {
 						want = access.Status(200)

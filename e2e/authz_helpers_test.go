@@ -3,17 +3,16 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilrand "k8s.io/apimachinery/pkg/util/rand"
 
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // seed is the path of one of the seed documents' objects.
@@ -52,7 +51,7 @@ func expectStatusSuccess(res access.Result, name string) {
 			continue
 		}
 		var st metav1.Status
-		Expect(json.Unmarshal(o.Body, &st)).To(Succeed(), "the http channel's body of %s:\n%s", res.Request, o.Body)
+		Expect(json.Unmarshal(o.Body, &st)).To(Succeed(), "the http channel's body of %s:\n%s", res.Request, secrets.Redact(o.Body))
 		Expect(st.Kind).To(Equal("Status"), "body of %s", res.Request)
 		Expect(st.Status).To(Equal(metav1.StatusSuccess), "body of %s", res.Request)
 		Expect(st.Details).NotTo(BeNil(), "body of %s", res.Request)
@@ -60,80 +59,6 @@ func expectStatusSuccess(res access.Result, name string) {
 		return
 	}
 	Fail("no http outcome in " + res.Request.String())
-}
-
-// verbRow is one of the eight verbs on ConfigMaps and the HTTP request that
-// carries it.
-type verbRow struct {
-	verb, method string
-	item         bool // the URL names the object (else it is the collection)
-	req          access.Request
-}
-
-// configMapVerbs makes, in the spec's namespace, the ConfigMaps the eight
-// verbs act on (one per channel: "target" for get, update, patch and delete,
-// "doomed" for deletecollection) and returns a row per verb, in
-// access.Verbs order, so delete comes after update and patch.
-func configMapVerbs(ctx context.Context, f *framework.Framework) []verbRow {
-	GinkgoHelper()
-	cm := func(name string) *corev1.ConfigMap {
-		return &corev1.ConfigMap{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: f.Namespace, Labels: framework.ObjectLabels()},
-			Data:       map[string]string{"seed": "AUTHZ"},
-		}
-	}
-	for _, base := range []string{"target", "doomed"} {
-		for _, name := range channelNames(f, base) {
-			_, err := f.Admin.CoreV1().ConfigMaps(f.Namespace).Create(ctx, cm(name), metav1.CreateOptions{})
-			Expect(err).NotTo(HaveOccurred())
-		}
-	}
-	on := func(verb string) access.Request { return access.On(verb, "", "v1", "configmaps").In(f.Namespace) }
-	updated := cm("target")
-	updated.Data["updated"] = "yes"
-	rows := map[string]verbRow{
-		"create":           {"create", "POST", false, on("create").WithBody(jsonOf(cm("created")))},
-		"get":              {"get", "GET", true, on("get").Named("target")},
-		"list":             {"list", "GET", false, on("list").Named("target")},
-		"watch":            {"watch", "GET", false, on("watch").Named("target")},
-		"update":           {"update", "PUT", true, on("update").Named("target").WithBody(jsonOf(updated))},
-		"patch":            {"patch", "PATCH", true, on("patch").Named("target").WithBody([]byte(`{"data":{"patched":"yes"}}`))},
-		"delete":           {"delete", "DELETE", true, on("delete").Named("target")},
-		"deletecollection": {"deletecollection", "DELETE", false, on("deletecollection").Named("doomed")},
-	}
-	var out []verbRow
-	for _, v := range access.Verbs {
-		row, ok := rows[v]
-		Expect(ok).To(BeTrue(), "no ConfigMap request for verb %q", v)
-		out = append(out, row)
-	}
-	return out
-}
-
-// expectHTTPShape checks that a verb travels as the HTTP request the
-// scenario names: the method, item or collection URL, ?watch=true.
-func expectHTTPShape(row verbRow) {
-	GinkgoHelper()
-	r := row.req
-	Expect(r.Method()).To(Equal(row.method), "HTTP method of %s", r)
-	namesItem := filepath.Base(r.Path()) == r.Name
-	Expect(namesItem).To(Equal(row.item), "item or collection URL of %s", r)
-	Expect(r.Query().Get("watch") == "true").To(Equal(row.verb == "watch"), "watch query of %s", r)
-}
-
-// expectedFor is what a verb must get from a subject granted the verbs in
-// granted: success (201 for a create) or RBAC's 403 for that very verb.
-func expectedFor(user, verb string, granted []string, namespace string) access.Expectation {
-	for _, g := range granted {
-		if g == verb {
-			if verb == "create" {
-				return access.Status(201)
-			}
-			return access.Status(200)
-		}
-	}
-	return access.ForbiddenContaining(fmt.Sprintf(`User %q cannot %s resource "configmaps" in API group "" in the namespace %q`, user, verb, namespace))
 }
 
 // uniqueNames hands out fresh cluster-scoped object names for requests a
@@ -182,5 +107,6 @@ func tampered(token string) string {
 	} else {
 		b[i] = 'A'
 	}
+	secrets.Track(string(b)) // all but one character of a real signature
 	return string(b)
 }

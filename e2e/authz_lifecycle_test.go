@@ -25,7 +25,7 @@ var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func
 		nobody := f.TokenFor(ctx, "default")
 		steps := seedDeploymentSteps(f, f.Namespace)
 		forbidden := func(s access.Subject, r access.Request) access.Expectation {
-			return access.ForbiddenContaining(access.RBACDenial(s.User, r))
+			return access.DeniedByRBAC(s.User, r)
 		}
 		f.ExpectAccessPerChannel(ctx, adminSA, steps.create, forbidden(adminSA, steps.create))
 
@@ -59,7 +59,7 @@ var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func
 		invalid := create.WithBody(jsonOf(noContainers.Object))
 		misnamed := create.WithBody(jsonOf(badName.Object))
 
-		f.ExpectAccess(ctx, sa, invalid, access.Forbidden(access.ForbiddenMessage(sa.User, invalid)))
+		f.ExpectAccess(ctx, sa, invalid, access.DeniedByRBAC(sa.User, invalid))
 
 		adminRole := f.ApplyFixture(ctx, seed("admin-role.yaml"))
 		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", adminRole.GetName(), framework.ServiceAccountSubject(f.Namespace, "deployer"))

@@ -106,7 +106,7 @@ var _ = Describe("RBAC authorization: privilege boundaries", Label("authz"), fun
 
 		defaultUser := identity.ServiceAccountUser(f.Namespace, "default")
 		asDefault := admin.Impersonating(defaultUser)
-		f.ExpectAccess(ctx, asDefault, list, access.Forbidden(access.ForbiddenMessage(defaultUser, list)))
+		f.ExpectAccess(ctx, asDefault, list, access.DeniedByRBAC(defaultUser, list))
 		f.ExpectAccess(ctx, asDefault, access.Get("/api"), access.Status(200))
 
 		_, plain := f.TokenForNew(ctx, "plain")

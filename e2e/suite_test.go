@@ -15,6 +15,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
@@ -33,11 +34,22 @@ func TestE2E(t *testing.T) {
 
 // shared is what process 1 hands every parallel process once the cluster is up.
 type shared struct {
-	Kubeconfig  string
-	ClusterName string // empty on an existing cluster the suite did not create
+	Kubeconfig string
+	// ClusterName is a kind cluster of the local Docker engine: the suite's
+	// own, or the one an existing cluster's kubeconfig points at; empty when
+	// the cluster is no such kind cluster (NoKind says why).
+	ClusterName string
+	NoKind      string
+	OwnCluster  bool   // created or reused by this run: deleted at the end unless reuse is on
+	ClusterDesc string // names the cluster in the closing summary
 	RunID       string
-	ProbeImage  string // the in-pod probe's image, loaded into the nodes; empty when not built
+	// The in-pod probe's image (loaded into the nodes, or E2E_PROBE_IMAGE),
+	// its pull policy, and why there is none.
+	ProbeImage, ProbePullPolicy, ProbeUnavailable string
 }
+
+// thisRun is what process 1 shared, on every process.
+var thisRun shared
 
 // beforeCluster are checks of local inputs (the gate's fixtures and
 // manifests) that must pass before any cluster work; spec files add theirs
@@ -53,12 +65,20 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	Expect(os.RemoveAll(failedSpecsDir())).To(Succeed()) // an earlier run's
 	Expect(os.RemoveAll(requestCountsDir())).To(Succeed())
+	Expect(os.RemoveAll(credentialHashesDir())).To(Succeed()) // only this run's credentials are looked for
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
 	if settings.OfflineNodeImage == "" {
 		settings.OfflineNodeImage = offlineImageTag()
 	}
 	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}
+	nested := settings.ParentRunID != ""
+	me := framework.ThisRun(s.RunID)
+	var kind *cluster.Cluster
 	if settings.Kubeconfig == "" {
+		Expect(nested).To(BeFalse(), "a nested run (E2E_PARENT_RUN_ID=%s) runs against its parent's cluster: give E2E_KUBECONFIG; it never creates or deletes a cluster", settings.ParentRunID)
+		lockClusterName(settings.ClusterName, me)
+		// Known before it exists, so an interrupted creation is still deleted.
+		hold.own = cluster.Attach(settings.ClusterName, GinkgoWriter)
 		c, err := cluster.Up(ctx, settings.ClusterName,
 			cluster.WithNodeImage(settings.NodeImage),
 			cluster.WithOfflineImage(settings.OfflineNodeImage),
@@ -68,18 +88,49 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 			cluster.WithLogger(GinkgoWriter),
 		)
 		Expect(err).NotTo(HaveOccurred())
-		s.Kubeconfig, s.ClusterName = c.KubeconfigPath, c.Name
+		hold.own, kind = c, c
+		s.Kubeconfig, s.ClusterName, s.OwnCluster = c.KubeconfigPath, c.Name, true
+		s.ClusterDesc = fmt.Sprintf("the suite's kind cluster %q", c.Name)
+	} else {
+		var how string
+		kind, how = cluster.Recognise(settings.Kubeconfig, GinkgoWriter)
+		s.ClusterDesc = "the cluster of " + settings.Kubeconfig
+		if kind != nil {
+			s.ClusterName = kind.Name
+			s.ClusterDesc += fmt.Sprintf(" (kind cluster %q)", kind.Name)
+			if !nested {
+				lockClusterName(kind.Name, me)
+			}
+		}
+		fmt.Fprintf(GinkgoWriter, "existing cluster: %s\n", how)
+		s.NoKind = how
 	}
 	env := setUpEnvironment(s)
-	if env.Cluster != nil {
-		Expect(framework.WaitForSystemReady(ctx, env.Admin, 3*time.Minute)).To(Succeed())
-		// Leftovers of an interrupted earlier run on a reused cluster.
-		Expect(framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter)).To(Succeed())
-	}
-	if env.Cluster != nil && inPodSpecsSelected() {
-		ref, err := probe.Install(ctx, env.Cluster, GinkgoWriter)
+	if !nested && !s.OwnCluster {
+		lease, err := framework.AcquireLease(ctx, env.Admin, me, leaseDuration, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
-		s.ProbeImage = ref
+		hold.lease = lease
+	}
+	if s.OwnCluster {
+		setUpStep(ctx, env, "waiting for the system components", framework.WaitForSystemReady(ctx, env.Admin, settings.SystemReadyTimeout))
+	}
+	if !nested {
+		// Leftovers of interrupted earlier runs; ours by label, on any cluster.
+		setUpStep(ctx, env, "sweeping earlier runs' leftovers", framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter))
+	}
+	if inPodSpecsSelected() {
+		switch {
+		case settings.ProbeImage != "":
+			s.ProbeImage, s.ProbePullPolicy = settings.ProbeImage, string(corev1.PullIfNotPresent)
+			fmt.Fprintf(GinkgoWriter, "probe image %s (E2E_PROBE_IMAGE), pulled if not present\n", s.ProbeImage)
+		case kind != nil:
+			ref, err := probe.Install(ctx, kind, GinkgoWriter)
+			setUpStep(ctx, env, "installing the probe image", err)
+			s.ProbeImage = ref
+		default:
+			s.ProbeUnavailable = s.NoKind + ", so the suite cannot load its probe image into the nodes (no registry is used); " +
+				"give an image of e2e/probe the nodes can pull as E2E_PROBE_IMAGE"
+		}
 	}
 	out, err := json.Marshal(s)
 	Expect(err).NotTo(HaveOccurred())
@@ -87,7 +138,8 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 }, func(ctx SpecContext, data []byte) {
 	var s shared
 	Expect(json.Unmarshal(data, &s)).To(Succeed())
-	probeImage = s.ProbeImage
+	probeImage, probePullPolicy, probeUnavailable = s.ProbeImage, corev1.PullPolicy(s.ProbePullPolicy), s.ProbeUnavailable
+	thisRun = s
 	if framework.Env == nil {
 		setUpEnvironment(s)
 	}
@@ -123,8 +175,14 @@ var _ = SynchronizedAfterSuite(func() {
 		Expect(framework.Env.Checker.SaveCounts(requestCountsDir(), GinkgoParallelProcess())).To(Succeed())
 	}
 }, func(ctx SpecContext) {
+	defer releaseHold(ctx)
 	env := framework.Env
 	if env == nil {
+		// Set-up stopped before the cluster could be used (failed or
+		// interrupted, creation included): nothing labelled exists yet.
+		if hold.own != nil && !settings.ReuseCluster {
+			Expect(hold.own.Down()).To(Succeed())
+		}
 		return
 	}
 	if total, err := access.SumCounts(requestCountsDir()); err == nil {
@@ -132,32 +190,32 @@ var _ = SynchronizedAfterSuite(func() {
 		_ = os.WriteFile(filepath.Join(settings.Artifacts, "requests.txt"), []byte(total+"\n"), 0o644)
 	}
 	failed, _ := os.ReadDir(failedSpecsDir())
-	if len(failed) > 0 {
+	exportLogs := len(failed) > 0 && !hold.exported
+	if exportLogs {
 		// Before the sweep, while the run's namespaces and their events exist.
-		path := filepath.Join(settings.Artifacts, "events.txt")
-		if err := framework.ExportEvents(ctx, env.Admin, path); err != nil {
-			fmt.Fprintf(GinkgoWriter, "the cluster's events could not be exported: %v\n", err)
-		} else {
-			fmt.Fprintf(GinkgoWriter, "specs failed: the cluster's events are in %s\n", path)
-		}
+		exportEvents(ctx, env, "specs failed")
 	}
-	selector := framework.RunLabel + "=" + env.RunID
-	Expect(framework.Sweep(ctx, env, selector, GinkgoWriter)).To(Succeed())
-	if env.Cluster == nil {
+	deleting := hold.own != nil && !settings.ReuseCluster
+	// The lock holder sweeps everything labelled: the cluster is its alone,
+	// and a nested run killed mid-way leaves objects under its own run ID.
+	selector := framework.ManagedSelector
+	if settings.ParentRunID != "" {
+		selector = framework.RunLabel + "=" + env.RunID
+	}
+	// No need to wait for namespaces to go when the cluster goes anyway.
+	_, err := framework.NewSweeper(env, GinkgoWriter).Sweep(ctx, selector, !deleting)
+	Expect(err).NotTo(HaveOccurred())
+	if exportLogs && env.Cluster != nil {
+		exportKindLogs(env, "specs failed")
+	}
+	if hold.own == nil {
 		return
-	}
-	if len(failed) > 0 {
-		dir := filepath.Join(settings.Artifacts, "kind-logs")
-		if err := env.Cluster.ExportLogs(dir); err != nil {
-			fmt.Fprintf(GinkgoWriter, "some cluster logs could not be collected: %v\n", err)
-		}
-		fmt.Fprintf(GinkgoWriter, "specs failed: cluster logs in %s\n", dir)
 	}
 	if settings.ReuseCluster {
-		fmt.Fprintf(GinkgoWriter, "keeping kind cluster %q (reuse is on); kubeconfig: %s\n", env.Cluster.Name, env.Cluster.KubeconfigPath)
+		fmt.Fprintf(GinkgoWriter, "keeping kind cluster %q (reuse is on); kubeconfig: %s\n", hold.own.Name, hold.own.KubeconfigPath)
 		return
 	}
-	Expect(env.Cluster.Down()).To(Succeed())
+	Expect(hold.own.Down()).To(Succeed())
 }, NodeTimeout(5*time.Minute))
 
 // offlineImageTag asks the node-image recipe for its tag, for runs that do

@@ -173,7 +173,22 @@ wait_for_dockerd() {
   die "dockerd did not answer within $WAIT_SECONDS s or exited (log above: $DOCKERD_LOG)"
 }
 
+# Every kind node runs systemd, which takes inotify instances; the kernel's default
+# of 128 per user runs out with a few clusters at once ("Too many open files" from the
+# node's systemd). kind's known-issues page recommends these values.
+raise_inotify_limits() {
+  local key want have
+  for key in fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288; do
+    want=${key#*=}
+    have=$(sysctl -n "${key%%=*}" 2>/dev/null || echo 0)
+    if ((have < want)); then
+      sysctl -qw "$key" || log "could not raise ${key%%=*} (now $have)"
+    fi
+  done
+}
+
 main() {
+  [[ $(id -u) -ne 0 ]] || raise_inotify_limits
   if engine_ok; then
     log "engine already running (server version $(server_version)); nothing to do"
     return

@@ -20,8 +20,10 @@ type Environment struct {
 	Dynamic     dynamic.Interface
 	AdminConfig *rest.Config
 	Checker     *access.Checker
-	// Cluster is the suite's own kind cluster; nil on an existing cluster,
-	// where node files (such as the ServiceAccount signing key) are out of reach.
+	// Cluster is a kind cluster of the local Docker engine: the suite's own,
+	// or the one an existing cluster's kubeconfig points at. nil on any other
+	// cluster, where node files (such as the ServiceAccount signing key) are
+	// out of reach.
 	Cluster *cluster.Cluster
 	RunID   string
 }
@@ -30,7 +32,8 @@ type Environment struct {
 var Env *Environment
 
 // NewEnvironment loads the admin kubeconfig and builds both access channels
-// from its server address and CA.
+// from its connection settings (server, CA, tls-server-name, proxy-url or
+// the environment's proxy), never its credentials.
 func NewEnvironment(kubeconfigPath, runID string, kind *cluster.Cluster) (*Environment, error) {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfigPath)
 	if err != nil {
@@ -51,7 +54,7 @@ func NewEnvironment(kubeconfigPath, runID string, kind *cluster.Cluster) (*Envir
 	if err != nil {
 		return nil, err
 	}
-	checker, err := access.NewChecker(cfg.Host, cfg.CAData)
+	checker, err := access.NewCheckerFor(access.ConnectionOf(cfg))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package framework
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,11 +19,25 @@ import (
 func WaitForSystemReady(ctx context.Context, admin kubernetes.Interface, timeout time.Duration) error {
 	var last string
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		last = systemNotReady(ctx, admin)
-		return last == "", nil
+		s := systemNotReady(ctx, admin)
+		if ctx.Err() == nil { // not an answer cut short by the deadline
+			last = s
+		}
+		return s == "", nil
 	})
 	if err != nil {
-		return fmt.Errorf("the cluster's system components were not ready within %s: %s", timeout, last)
+		// Name the cause, not only the wait that ran out.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		if last == "" {
+			last = "no answer from the API server yet"
+		}
+		causes := DiagnoseSystem(dctx, admin)
+		if len(causes) == 0 {
+			causes = []string{"no event or condition of kube-system's objects names a cause"}
+		}
+		return fmt.Errorf("the cluster's system components were not ready within %s: %s\ncauses seen on the cluster:\n  - %s",
+			timeout, last, strings.Join(causes, "\n  - "))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSettingsValidate(t *testing.T) {
@@ -54,13 +55,20 @@ func TestSettingsRegisterFlags(t *testing.T) {
 			func(s Settings) bool { return s.ClusterName == "rbac-e2e" }},
 		{"unparsable bool is false", map[string]string{"E2E_REUSE_CLUSTER": "yes please"}, nil,
 			func(s Settings) bool { return !s.ReuseCluster }},
+		{"nested run, probe image, require all", map[string]string{"E2E_PARENT_RUN_ID": "r1", "E2E_PROBE_IMAGE": "reg/probe:1", "E2E_REQUIRE_ALL": "true"}, nil,
+			func(s Settings) bool { return s.ParentRunID == "r1" && s.ProbeImage == "reg/probe:1" && s.RequireAll }},
+		{"system ready timeout", map[string]string{"E2E_SYSTEM_READY_TIMEOUT": "2s"}, []string{"-parent-run-id=r2"},
+			func(s Settings) bool { return s.SystemReadyTimeout == 2*time.Second && s.ParentRunID == "r2" }},
+		{"unparsable timeout keeps the default", map[string]string{"E2E_SYSTEM_READY_TIMEOUT": "soon"}, nil,
+			func(s Settings) bool { return s.SystemReadyTimeout == 3*time.Minute }},
 		{"flags beat the environment", map[string]string{"E2E_CLUSTER_NAME": "c1"}, []string{"-cluster-name=c2", "-allow-existing-cluster"},
 			func(s Settings) bool { return s.ClusterName == "c2" && s.AllowExistingCluster }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, k := range []string{"E2E_CLUSTER_NAME", "E2E_REUSE_CLUSTER", "E2E_NODE_IMAGE", "E2E_OFFLINE_NODE_IMAGE",
-				"E2E_KIND_CONFIG", "E2E_KUBECONFIG", "E2E_ALLOW_EXISTING_CLUSTER", "ARTIFACTS"} {
+				"E2E_KIND_CONFIG", "E2E_KUBECONFIG", "E2E_ALLOW_EXISTING_CLUSTER", "ARTIFACTS",
+				"E2E_PARENT_RUN_ID", "E2E_PROBE_IMAGE", "E2E_REQUIRE_ALL", "E2E_SYSTEM_READY_TIMEOUT"} {
 				t.Setenv(k, tt.env[k])
 			}
 			var s Settings

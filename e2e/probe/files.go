@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"rbac-e2e/e2e/framework/identity"
+	"rbac-e2e/e2e/framework/secrets"
 	"rbac-e2e/e2e/probe/wire"
 )
 
@@ -29,8 +30,15 @@ func reportFiles(out *reporter) {
 		case wire.CAFile:
 			l.Detail = map[string]string{wire.DetailSHA256: hex.EncodeToString(sum[:])}
 		case wire.TokenFile:
-			l.Detail = map[string]string{wire.DetailTokenHash: hex.EncodeToString(sum[:])[:12]}
-			t, err := identity.ParseToken(strings.TrimSpace(string(b)))
+			token := strings.TrimSpace(string(b))
+			l.Detail = map[string]string{
+				wire.DetailTokenHash:   hex.EncodeToString(sum[:])[:12],
+				wire.DetailTokenSHA256: secrets.Hash([]byte(token)),
+			}
+			if i := strings.LastIndexByte(token, '.'); i >= 0 {
+				l.Detail[wire.DetailSignatureSHA256] = secrets.Hash([]byte(token[i+1:]))
+			}
+			t, err := identity.ParseToken(token)
 			if err != nil {
 				l.OK, l.Message = false, err.Error()
 				break

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"rbac-e2e/e2e/framework/secrets"
 	"rbac-e2e/e2e/probe/wire"
 )
 
@@ -19,6 +20,8 @@ type reporter struct {
 func newReporter(w io.Writer) *reporter { return &reporter{enc: json.NewEncoder(w)} }
 
 func (r *reporter) report(l wire.Line) {
+	// Error texts and bodies come from elsewhere; none may carry a credential.
+	l.Message, l.Value = secrets.RedactString(l.Message), secrets.RedactString(l.Value)
 	r.seq++
 	l.Seq, l.Time = r.seq, time.Now().UTC()
 	_ = r.enc.Encode(l)

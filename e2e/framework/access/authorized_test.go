@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"rbac-e2e/e2e/framework/access"
 )
 
@@ -20,6 +22,8 @@ func TestAuthorizedMet(t *testing.T) {
 		{200, nil, true}, {201, nil, true}, {400, nil, true}, {404, nil, true},
 		{405, nil, true}, {409, nil, true}, {422, nil, true},
 		{401, nil, false}, {403, nil, false}, {0, errors.New("connection refused"), false},
+		// no verdict: the authorizer may never have been asked
+		{429, nil, false}, {500, nil, false}, {503, nil, false}, {504, nil, false},
 	}
 	e := access.Authorized()
 	for _, tt := range tests {
@@ -28,10 +32,25 @@ func TestAuthorizedMet(t *testing.T) {
 			t.Errorf("Authorized().Met(%s) = %t, want %t", o, got, tt.want)
 		}
 	}
+	// The service proxy answers 503 after authorization when the service has
+	// no endpoints (or, on 1.37, does not exist); any other 503 is no answer.
+	for _, tt := range []struct {
+		o    access.Outcome
+		want bool
+	}{
+		{access.Outcome{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: `no endpoints available for service "rbac-e2e-gate-probe"`}, true},
+		{access.Outcome{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: `no service port 8080 found for service "s"`}, true},
+		{access.Outcome{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: "the server is currently unable to handle the request"}, false},
+		{access.Outcome{Code: 503, Message: `no endpoints available for service "x"`}, false},
+	} {
+		if got := e.Met(tt.o); got != tt.want {
+			t.Errorf("Authorized().Met(%s) = %t, want %t", tt.o, got, tt.want)
+		}
+	}
 	if !e.IsAllowed() {
 		t.Error("Authorized().IsAllowed() = false; the access review must be expected to allow")
 	}
-	if s := e.String(); s != "authorized (any answer but 401/403)" {
+	if s := e.String(); s != "authorized (any answer but 401/403, 429 and 5xx)" {
 		t.Errorf("String() = %q", s)
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"rbac-e2e/e2e/framework/access"
 )
@@ -92,9 +94,28 @@ func TestResultFailures(t *testing.T) {
 			want: []string{"the access review disagrees"},
 		},
 		{
-			name: "review failed", expect: access.Forbidden(msg),
+			name: "review failed without an answer", expect: access.Forbidden(msg),
 			outcomes: outcomes(denied, denied), review: &access.Review{Err: errors.New("boom")},
+			want: []string{"review: no answer from the API server (got review failed: boom)"},
+		},
+		{
+			name: "review refused", expect: access.Forbidden(msg),
+			outcomes: outcomes(denied, denied), review: &access.Review{Err: apierrors.NewForbidden(schema.GroupResource{}, "", errors.New("no"))},
 			want: []string{"the access review disagrees"},
+		},
+		{
+			name: "a 503 is no answer, not a disagreement", expect: access.Authorized(),
+			outcomes: outcomes(access.Outcome{Code: 404}, access.Outcome{Code: 503}),
+			want:     []string{"http: no answer from the API server (got 503 Service Unavailable)"},
+		},
+		{
+			name: "no response is no answer", expect: access.Allowed(),
+			outcomes: outcomes(access.Outcome{Err: errors.New("dial tcp: i/o timeout")}, access.Outcome{Code: 200}),
+			want:     []string{"client-go: no answer from the API server (got no response (dial tcp: i/o timeout))"},
+		},
+		{
+			name: "a 5xx the expectation names is an answer", expect: access.Status(500),
+			outcomes: outcomes(access.Outcome{Code: 500}, access.Outcome{Code: 500}),
 		},
 	}
 	for _, tt := range tests {

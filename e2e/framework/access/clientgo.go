@@ -19,8 +19,7 @@ import (
 // ClientGoChannel makes requests with client-go clients built from the bearer
 // token and the cluster CA alone: no kubeconfig user, no client certificate.
 type ClientGoChannel struct {
-	host string
-	ca   []byte
+	conn Connection
 	mu   sync.Mutex
 	byTk map[string]*tokenClients
 }
@@ -32,22 +31,30 @@ type tokenClients struct {
 
 // NewClientGoChannel trusts exactly the PEM CA bundle given.
 func NewClientGoChannel(host string, caPEM []byte) *ClientGoChannel {
-	return &ClientGoChannel{host: host, ca: caPEM, byTk: map[string]*tokenClients{}}
+	return NewClientGoChannelFor(Connection{Host: host, CAData: caPEM})
+}
+
+// NewClientGoChannelFor connects as conn says (see Connection).
+func NewClientGoChannelFor(conn Connection) *ClientGoChannel {
+	return &ClientGoChannel{conn: conn, byTk: map[string]*tokenClients{}}
 }
 
 func (*ClientGoChannel) Name() string { return "client-go" }
 
-// RESTConfig is the client-go configuration for a subject: host, CA, token.
-// Rate limits are raised so parallel specs are never throttled client-side.
+// RESTConfig is the client-go configuration for a subject: the
+// connection's host, CA, tls-server-name and proxy, and the token.
+// Rate limits are raised so parallel specs are never throttled client-side;
+// client-go's own retries are turned off (see noanswer.go).
 func (c *ClientGoChannel) RESTConfig(s Subject) *rest.Config {
 	return &rest.Config{
-		Host:            c.host,
+		Host:            c.conn.Host,
 		BearerToken:     s.BearerToken(),
-		TLSClientConfig: rest.TLSClientConfig{CAData: c.ca},
+		TLSClientConfig: rest.TLSClientConfig{CAData: c.conn.CAData, ServerName: c.conn.ServerName},
+		Proxy:           c.conn.Proxy, // nil: client-go takes the environment's, as the HTTP channel does
 		QPS:             1000,
 		Burst:           2000,
 		UserAgent:       "rbac-e2e",
-		WrapTransport:   RecordStatusCode,
+		WrapTransport:   func(rt http.RoundTripper) http.RoundTripper { return RecordStatusCode(noClientRetries(rt)) },
 		Impersonate:     s.restImpersonation(),
 	}
 }
@@ -80,12 +87,15 @@ func (c *ClientGoChannel) Do(ctx context.Context, s Subject, r Request) Outcome 
 		return Outcome{Err: err}
 	}
 	ctx, code := WithStatusRecorder(ctx)
+	ctx, rec := withAnswerRecorder(ctx)
 	if r.IsResource() {
 		err = doResource(ctx, tc.dynamic, r)
 	} else {
 		err = tc.typed.Discovery().RESTClient().Verb(r.Method()).AbsPath(r.URL).Do(ctx).Error()
 	}
-	return OutcomeOf(*code, err)
+	o := OutcomeOf(*code, err)
+	o.RetryAfter = rec.retryAfter
+	return o
 }
 
 func doResource(ctx context.Context, dyn dynamic.Interface, r Request) error {

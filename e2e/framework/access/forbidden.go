@@ -15,6 +15,18 @@ func ForbiddenContaining(part string) Expectation {
 	return Expectation{Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, MessageContains: part}
 }
 
+// DeniedByRBAC expects RBAC's denial of r to user, recognised by what
+// identifies it: 403, reason Forbidden, and a Status message that contains
+// RBAC's words for this user and request (RBACDenial). The rest of the
+// message is not pinned: a cluster with more authorizers, or a binding to a
+// missing role, adds to it (`…: RBAC: clusterrole… "x" not found`), and the
+// object's name comes first only on some requests.
+func DeniedByRBAC(user string, r Request) Expectation {
+	e := ForbiddenContaining(RBACDenial(user, r))
+	e.rbacDenial = true
+	return e
+}
+
 // RefusedAfterAuthorization expects 403 Forbidden, message containing part,
 // from a check the server makes after the authorizer said yes: RBAC's own
 // escalation prevention when a role or binding is written. The access review

@@ -1,6 +1,8 @@
 package access_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -81,5 +83,52 @@ func TestForbiddenContainingAndAfterAuthorization(t *testing.T) {
 				t.Errorf("Failures() = %q, want failure %t", res.Failures(), tt.wantFail)
 			}
 		})
+	}
+}
+
+func TestDeniedByRBAC(t *testing.T) {
+	const u = "system:serviceaccount:ns-1:default"
+	list := access.On("list", "", "v1", "pods").In("ns-1")
+	rbac := `User "` + u + `" cannot list resource "pods" in API group "" in the namespace "ns-1"`
+	denied := func(msg string) access.Outcome {
+		return access.Outcome{Code: 403, Reason: metav1.StatusReasonForbidden, Message: msg}
+	}
+	e := access.DeniedByRBAC(u, list)
+	tests := []struct {
+		name string
+		o    access.Outcome
+		want bool
+	}{
+		{"the apiserver's message", denied("pods is forbidden: " + rbac), true},
+		{"extended by another authorizer", denied("pods is forbidden: " + rbac + `: RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found`), true},
+		{"a webhook's reason after it", denied("pods is forbidden: " + rbac + ": denied by the policy webhook"), true},
+		{"another user", denied(`pods is forbidden: User "system:serviceaccount:ns-1:other" cannot list resource "pods" in API group "" in the namespace "ns-1"`), false},
+		{"another verb", denied(`pods is forbidden: User "` + u + `" cannot watch resource "pods" in API group "" in the namespace "ns-1"`), false},
+		{"another namespace", denied(`pods is forbidden: User "` + u + `" cannot list resource "pods" in API group "" in the namespace "ns-10"`), false},
+		{"another resource", denied(`pods is forbidden: User "` + u + `" cannot list resource "pods/log" in API group "" in the namespace "ns-1"`), false},
+		{"not RBAC's words", denied("pods is forbidden: access denied"), false},
+		{"another reason", access.Outcome{Code: 403, Message: "pods is forbidden: " + rbac}, false},
+		{"allowed", access.Outcome{Code: 200}, false},
+		{"unauthorized", access.Outcome{Code: 401, Reason: metav1.StatusReasonUnauthorized, Message: "Unauthorized"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := e.Met(tt.o); got != tt.want {
+				t.Errorf("%s .Met(%s) = %t, want %t", e, tt.o, got, tt.want)
+			}
+		})
+	}
+	if s := e.String(); !strings.HasPrefix(s, "denied by RBAC: 403 Forbidden") || !strings.Contains(s, fmt.Sprintf("%q", rbac)) {
+		t.Errorf("String() = %q", s)
+	}
+	if e.IsAllowed() {
+		t.Error("DeniedByRBAC().IsAllowed() = true")
+	}
+	// The access review must deny it.
+	res := access.Result{Subject: access.NewSubject(u, "t"), Request: list, Expect: e,
+		Outcomes: []access.ChannelOutcome{{Channel: "client-go", Outcome: denied(rbac)}, {Channel: "http", Outcome: denied(rbac)}},
+		Review:   &access.Review{Allowed: true}}
+	if fails := res.Failures(); len(fails) != 1 || fails[0] != "the access review disagrees" {
+		t.Errorf("Failures() = %q, want the review to disagree", fails)
 	}
 }

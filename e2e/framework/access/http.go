@@ -12,6 +12,8 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // maxBody bounds how much of a response body is read and kept for reports.
@@ -26,17 +28,24 @@ type HTTPChannel struct {
 
 // NewHTTPChannel trusts exactly the PEM CA bundle given, nothing else.
 func NewHTTPChannel(host string, caPEM []byte) (*HTTPChannel, error) {
+	return NewHTTPChannelFor(Connection{Host: host, CAData: caPEM})
+}
+
+// NewHTTPChannelFor connects as conn says: its CA only, its tls-server-name,
+// its proxy (or the environment's), the same as the client-go channel.
+func NewHTTPChannelFor(conn Connection) (*HTTPChannel, error) {
 	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
+	if !pool.AppendCertsFromPEM(conn.CAData) {
 		return nil, fmt.Errorf("http channel: no PEM certificate in the cluster CA data")
 	}
 	transport := &http.Transport{
-		TLSClientConfig:     &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		Proxy:               conn.proxy(),
+		TLSClientConfig:     &tls.Config{RootCAs: pool, ServerName: conn.ServerName, MinVersion: tls.VersionTLS12},
 		MaxIdleConnsPerHost: 256,
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
-	return &HTTPChannel{host: host, client: &http.Client{Transport: transport, Timeout: 60 * time.Second}}, nil
+	return &HTTPChannel{host: conn.Host, client: &http.Client{Transport: transport, Timeout: 60 * time.Second}}, nil
 }
 
 func (*HTTPChannel) Name() string { return "http" }
@@ -68,7 +77,7 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 		return Outcome{Err: err}
 	}
 	defer resp.Body.Close()
-	o := Outcome{Code: resp.StatusCode}
+	o := Outcome{Code: resp.StatusCode, RetryAfter: retryAfterOf(resp)}
 	if r.Verb == "watch" && resp.StatusCode == http.StatusOK {
 		return o // a watch stream: the status line is the answer
 	}
@@ -78,6 +87,7 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 		return o
 	}
 	o.Body = raw
+	secrets.TrackIn(raw) // a TokenRequest's answer carries a token minted now
 	var status metav1.Status
 	if json.Unmarshal(raw, &status) == nil && status.Kind == "Status" {
 		o.Reason, o.Message = status.Reason, status.Message

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -15,6 +16,8 @@ type Outcome struct {
 	Message string              // from a Status body, when there is one
 	Err     error               // transport or decoding error
 	Body    []byte              // the raw body (HTTP channel), for failure reports
+	// RetryAfter is the wait a 429 or 5xx asked for; 0 when none.
+	RetryAfter time.Duration
 }
 
 func (o Outcome) String() string {
@@ -43,6 +46,7 @@ type Expectation struct {
 	authorized bool // see Authorized
 	// afterAuthorization: see RefusedAfterAuthorization
 	afterAuthorization bool
+	rbacDenial         bool // see DeniedByRBAC
 }
 
 // Allowed accepts any success (2xx).
@@ -105,6 +109,9 @@ func (e Expectation) String() string {
 		return "2xx (allowed)"
 	}
 	s := fmt.Sprintf("%d %s", e.Code, http.StatusText(e.Code))
+	if e.rbacDenial {
+		s = "denied by RBAC: " + s
+	}
 	if e.Reason != "" {
 		s += " reason " + string(e.Reason)
 	}

@@ -2,10 +2,13 @@ package access
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	authorizationv1 "k8s.io/api/authorization/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -14,10 +17,16 @@ type Review struct {
 	Allowed, Denied bool
 	Reason          string
 	Err             error
+	Tries           Tries // how often it was asked (see Checker.review)
 }
 
 func (r Review) String() string {
 	if r.Err != nil {
+		var status apierrors.APIStatus
+		if errors.As(r.Err, &status) && status.Status().Code != 0 {
+			code := int(status.Status().Code)
+			return fmt.Sprintf("review failed: %d %s: %v", code, http.StatusText(code), r.Err)
+		}
 		return fmt.Sprintf("review failed: %v", r.Err)
 	}
 	s := fmt.Sprintf("allowed=%t", r.Allowed)

@@ -36,3 +36,9 @@ func (s Subject) TokenHash() string {
 func (s Subject) String() string {
 	return fmt.Sprintf("%s (token %s)%s", s.User, s.TokenHash(), s.impersonationText())
 }
+
+// GoString keeps %#v from printing the unexported token.
+func (s Subject) GoString() string { return "access.Subject{" + s.String() + "}" }
+
+// GomegaString keeps a failing matcher from printing the unexported token.
+func (s Subject) GomegaString() string { return s.String() }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/yaml"
@@ -34,6 +35,9 @@ func KindConfig(userConfigPath string, image ImageChoice) (*v1alpha4.Cluster, er
 		if cfg.Kind != "Cluster" || cfg.APIVersion != "kind.x-k8s.io/v1alpha4" {
 			return nil, fmt.Errorf("kind config %s: want kind: Cluster, apiVersion: kind.x-k8s.io/v1alpha4, got kind %q apiVersion %q", userConfigPath, cfg.Kind, cfg.APIVersion)
 		}
+		if err := resolveHostPaths(cfg, userConfigPath); err != nil {
+			return nil, err
+		}
 	}
 	cfg.Kind, cfg.APIVersion = "Cluster", "kind.x-k8s.io/v1alpha4"
 	if len(cfg.Nodes) == 0 {
@@ -54,4 +58,30 @@ func KindConfig(userConfigPath string, image ImageChoice) (*v1alpha4.Cluster, er
 	}
 	cfg.KubeadmConfigPatches = append(cfg.KubeadmConfigPatches, kubeletCgroupV1Patch)
 	return cfg, nil
+}
+
+// resolveHostPaths makes each relative extraMounts hostPath relative to the
+// config file's folder (kind itself takes it relative to the working
+// directory, which for the suite is e2e/), so that a config and the files it
+// mounts work from any checkout. A mount whose file is missing fails here,
+// naming it, rather than as a failed node start.
+func resolveHostPaths(cfg *v1alpha4.Cluster, configPath string) error {
+	dir, err := filepath.Abs(filepath.Dir(configPath))
+	if err != nil {
+		return fmt.Errorf("kind config %s: %w", configPath, err)
+	}
+	for i := range cfg.Nodes {
+		for j := range cfg.Nodes[i].ExtraMounts {
+			m := &cfg.Nodes[i].ExtraMounts[j]
+			if m.HostPath == "" || filepath.IsAbs(m.HostPath) {
+				continue
+			}
+			abs := filepath.Join(dir, m.HostPath)
+			if _, err := os.Stat(abs); err != nil {
+				return fmt.Errorf("kind config %s: nodes[%d].extraMounts[%d].hostPath %q (relative to the config's folder): %w", configPath, i, j, m.HostPath, err)
+			}
+			m.HostPath = abs
+		}
+	}
+	return nil
 }

@@ -118,3 +118,70 @@ func indent(s string) string {
 	}
 	return strings.Join(lines, "")
 }
+
+func TestKindConfigResolvesRelativeHostPaths(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "files", "authn.yaml"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "kind.yaml")
+	config := header + `nodes:
+- role: control-plane
+  extraMounts:
+  - hostPath: files/authn.yaml
+    containerPath: /etc/kubernetes/hardened/authn.yaml
+  - hostPath: ./files
+    containerPath: /files
+  - hostPath: /var/absolute
+    containerPath: /abs
+`
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// From another working directory, as the suite runs from e2e/.
+	t.Chdir(t.TempDir())
+	cfg, err := KindConfig(path, ImageChoice{Ref: "rbac-e2e-node:offline", Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Nodes[0].ExtraMounts
+	want := []string{filepath.Join(dir, "files", "authn.yaml"), filepath.Join(dir, "files"), "/var/absolute"}
+	for i, w := range want {
+		if got[i].HostPath != w {
+			t.Errorf("extraMounts[%d].hostPath = %q, want %q", i, got[i].HostPath, w)
+		}
+	}
+
+	missing := strings.Replace(config, "files/authn.yaml", "files/absent.yaml", 1)
+	if err := os.WriteFile(path, []byte(missing), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := KindConfig(path, ImageChoice{}); err == nil || !strings.Contains(err.Error(), `nodes[0].extraMounts[0].hostPath "files/absent.yaml"`) || !strings.Contains(err.Error(), path) {
+		t.Errorf("a missing mount source: error = %v, want one naming the file, the field and the path", err)
+	}
+}
+
+// The shipped hardened configs load, and their mounted files exist.
+func TestShippedKindConfigs(t *testing.T) {
+	configs, err := filepath.Glob(filepath.Join("..", "..", "..", "fixtures", "kind", "*.yaml"))
+	if err != nil || len(configs) < 3 {
+		t.Fatalf("fixtures/kind/*.yaml = %v (%v), want the example and the two hardened configs", configs, err)
+	}
+	for _, c := range configs {
+		cfg, err := KindConfig(c, ImageChoice{Ref: "rbac-e2e-node:offline", Offline: true})
+		if err != nil {
+			t.Errorf("%s: %v", c, err)
+			continue
+		}
+		for _, n := range cfg.Nodes {
+			for _, m := range n.ExtraMounts {
+				if !filepath.IsAbs(m.HostPath) {
+					t.Errorf("%s: hostPath %q left relative", c, m.HostPath)
+				}
+			}
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // ServiceAccount tokens are signed RS256 (the kubeadm key) or ES256.
@@ -55,7 +57,10 @@ type Token struct {
 
 // ParseToken decodes a compact JWS token with go-jose. It does not verify the
 // signature: the apiserver does that, and the specs check what it answers.
+// Every token parsed is tracked: specs parse the tokens they get from
+// TokenRequest answers and Secrets.
 func ParseToken(token string) (*Token, error) {
+	secrets.Track(token)
 	jws, err := jwt.ParseSigned(token, tokenAlgorithms)
 	if err != nil {
 		return nil, fmt.Errorf("parsing token: %w", err)

@@ -10,11 +10,14 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"k8s.io/client-go/util/keyutil"
+
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // ParseSigningKey reads a PEM private key such as the cluster's ServiceAccount
 // signing key (/etc/kubernetes/pki/sa.key on a kubeadm control plane).
 func ParseSigningKey(pemData []byte) (crypto.Signer, error) {
+	secrets.Track(string(pemData))
 	k, err := keyutil.ParsePrivateKeyPEM(pemData)
 	if err != nil {
 		return nil, fmt.Errorf("parsing signing key: %w", err)
@@ -72,5 +75,6 @@ func (t *Token) SignedWith(key crypto.Signer) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("signing token: %w", err)
 	}
+	secrets.Track(s)
 	return s, nil
 }

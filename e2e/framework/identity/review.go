@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // WhoAmI is the SelfSubjectReview a token's holder makes to learn who it
@@ -34,6 +35,7 @@ func WhoAmIAnswer(body []byte) (authenticationv1.UserInfo, error) {
 // ReviewToken asks, as the admin, who a subject's token authenticates as
 // (a TokenReview, what webhook authenticators and aggregated servers ask).
 func ReviewToken(ctx context.Context, admin kubernetes.Interface, s access.Subject) (authenticationv1.TokenReviewStatus, error) {
+	secrets.Track(s.BearerToken())
 	r, err := admin.AuthenticationV1().TokenReviews().Create(ctx, &authenticationv1.TokenReview{
 		Spec: authenticationv1.TokenReviewSpec{Token: s.BearerToken()},
 	}, metav1.CreateOptions{})

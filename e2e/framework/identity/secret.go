@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // TokenSecret is a legacy, long-lived token Secret for a ServiceAccount: the
@@ -50,6 +51,7 @@ func WaitForTokenSecret(ctx context.Context, admin kubernetes.Interface, namespa
 		if err != nil {
 			return false, nil
 		}
+		secrets.Track(string(s.Data[corev1.ServiceAccountTokenKey]))
 		missing = nil
 		for _, k := range tokenSecretKeys {
 			if len(s.Data[k]) == 0 {
@@ -69,5 +71,6 @@ func WaitForTokenSecret(ctx context.Context, admin kubernetes.Interface, namespa
 // its annotation names.
 func SecretSubject(s *corev1.Secret) access.Subject {
 	sa := s.Annotations[corev1.ServiceAccountNameKey]
+	secrets.Track(string(s.Data[corev1.ServiceAccountTokenKey]))
 	return access.NewSubject(ServiceAccountUser(s.Namespace, sa), string(s.Data[corev1.ServiceAccountTokenKey]))
 }

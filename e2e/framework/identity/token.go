@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/secrets"
 )
 
 // ServiceAccountUser is the username a ServiceAccount's tokens authenticate as.
@@ -55,6 +56,7 @@ func RequestToken(ctx context.Context, admin kubernetes.Interface, namespace, sa
 	if err != nil {
 		return access.Subject{}, nil, fmt.Errorf("TokenRequest for %s/%s: %w", namespace, sa, err)
 	}
+	secrets.Track(res.Status.Token)
 	return access.NewSubject(ServiceAccountUser(namespace, sa), res.Status.Token), res, nil
 }
 

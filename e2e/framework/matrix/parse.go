@@ -29,6 +29,9 @@ var VerbAliases = map[string][]string{
 // the lowercase HTTP method.
 var URLVerbs = []string{"get", "post", "put", "patch", "delete"}
 
+// collectionVerbs act on a collection, never on one object's subresource.
+var collectionVerbs = []string{"list", "watch", "deletecollection"}
+
 var (
 	topKeys     = []string{"subjects", "rows"}
 	subjectKeys = []string{"serviceAccount", "user", "groups"}
@@ -188,8 +191,8 @@ func (p *fileParser) row(n *yaml.Node, field string, subjects []Subject) []Check
 			}
 		}
 		for _, it := range p.list(m["urls"], join(field, "urls")) {
-			if !strings.HasPrefix(it.value, "/") {
-				p.fail(it.node, it.field, "want a path starting with /, got %q", it.value)
+			if err := checkURL(it.value); err != nil {
+				p.fail(it.node, it.field, "%v", err)
 				continue
 			}
 			targets = append(targets, target{url: it.value, where: it})
@@ -213,6 +216,11 @@ func (p *fileParser) row(n *yaml.Node, field string, subjects []Subject) []Check
 				}
 				base.Subresource = v
 				base.SubresourcePos = p.pos(deref(m["subresource"]), f)
+				for _, vb := range verbs {
+					if slices.Contains(collectionVerbs, vb.value) {
+						p.fail(m["subresource"], f, "%s (from %s) cannot act on a subresource: a subresource belongs to one object, and the API server authorizes a request for it as get, create, update, patch or delete", vb.value, vb.field)
+					}
+				}
 			}
 		}
 		if m["name"] != nil {
@@ -271,14 +279,14 @@ func (p *fileParser) verbs(n *yaml.Node, field string, isURL bool) []item {
 			out = append(out, it)
 		case isURL:
 			p.fail(it.node, it.field, "unknown verb %q for a non-resource URL (want one of %s)", it.value, strings.Join(URLVerbs, ", "))
-		case slices.Contains(ResourceVerbs, it.value):
+		case slices.Contains(ResourceVerbs, it.value), IsSpecialVerb(it.value):
 			out = append(out, it)
 		case VerbAliases[it.value] != nil:
 			for _, v := range VerbAliases[it.value] {
 				out = append(out, item{v, it.node, it.field})
 			}
 		default:
-			p.fail(it.node, it.field, "unknown verb %q (want one of %s, or read, write, all)", it.value, strings.Join(ResourceVerbs, ", "))
+			p.fail(it.node, it.field, "unknown verb %q (want one of %s, or read, write, all, or a verb RBAC checks inside other requests: %s)", it.value, strings.Join(ResourceVerbs, ", "), strings.Join(SpecialVerbs, ", "))
 		}
 	}
 	return out

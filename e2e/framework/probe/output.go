@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"rbac-e2e/e2e/framework/secrets"
 	"rbac-e2e/e2e/probe/wire"
 )
 
@@ -29,13 +30,30 @@ func Logs(ctx context.Context, c kubernetes.Interface, namespace, pod string) (O
 		// waiting to start"); client-go's error does not.
 		var st metav1.Status
 		if json.Unmarshal(raw, &st) == nil && st.Message != "" {
-			err = fmt.Errorf("%s", st.Message)
+			err = fmt.Errorf("%s", secrets.RedactString(st.Message))
 		}
 		return Output{}, fmt.Errorf("reading the logs of pod %s/%s: %w", namespace, pod, err)
 	}
+	return decode(raw), nil
+}
+
+// decode parses the probe's output for specs and failure messages: the
+// mounted token's hashes go to the credential scan, and no text that ends
+// up in a message can carry a credential (the probe redacts its own; a
+// panic's text is not its own).
+func decode(raw []byte) Output {
 	var o Output
 	o.Lines, o.Other = wire.ParseLines(string(raw))
-	return o, nil
+	for i, l := range o.Lines {
+		if l.Channel == wire.ChannelFiles && l.Target == wire.TokenFile {
+			secrets.TrackHashes(l.Detail[wire.DetailTokenSHA256], l.Detail[wire.DetailSignatureSHA256])
+		}
+		o.Lines[i].Message, o.Lines[i].Value = secrets.RedactString(l.Message), secrets.RedactString(l.Value)
+	}
+	for i, s := range o.Other {
+		o.Other[i] = secrets.RedactString(s)
+	}
+	return o
 }
 
 // Select returns the lines of a channel, action and target; "" matches any.

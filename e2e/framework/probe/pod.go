@@ -1,10 +1,13 @@
 package probe
 
 import (
+	"cmp"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"rbac-e2e/e2e/framework/restricted"
 	"rbac-e2e/e2e/probe/wire"
 )
 
@@ -17,6 +20,9 @@ type Pod struct {
 	Namespace string
 	Labels    map[string]string
 	Image     string // the ref Install returned; the node has it, nothing is pulled
+	// PullPolicy is the image's pull policy; "" is Never (Install loaded it
+	// into the nodes). A user-given probe image (E2E_PROBE_IMAGE) uses IfNotPresent.
+	PullPolicy corev1.PullPolicy
 	// ServiceAccount the Pod runs as; "" is the namespace's "default".
 	ServiceAccount string
 	Args           wire.Args
@@ -28,8 +34,12 @@ type Pod struct {
 	AutomountToken *bool
 }
 
-// Object is the Pod to create: restricted security settings, no grace
-// period (so the namespace goes fast), the image never pulled.
+// Object is the Pod to create: Pod Security "restricted" settings, no grace
+// period (so the namespace goes fast), the image not pulled unless
+// PullPolicy says so. It runs as the image's non-root user and can still
+// read its mounted token: with runAsUser set and no fsGroup, the kubelet
+// writes the projected token file 0600 owned by that user (seen on v1.37:
+// token 0600 uid 65532; ca.crt and namespace 0644 root).
 func (p Pod) Object() *corev1.Pod {
 	restart := corev1.RestartPolicyNever
 	if p.RestartAlways {
@@ -42,22 +52,13 @@ func (p Pod) Object() *corev1.Pod {
 			AutomountServiceAccountToken:  p.AutomountToken,
 			RestartPolicy:                 restart,
 			TerminationGracePeriodSeconds: ptr.To[int64](0),
-			SecurityContext: &corev1.PodSecurityContext{
-				RunAsNonRoot:   ptr.To(true),
-				RunAsUser:      ptr.To[int64](nonRoot),
-				RunAsGroup:     ptr.To[int64](nonRoot),
-				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-			},
+			SecurityContext:               restricted.PodSecurityContext(),
 			Containers: []corev1.Container{{
 				Name:            Container,
 				Image:           p.Image,
-				ImagePullPolicy: corev1.PullNever,
+				ImagePullPolicy: cmp.Or(p.PullPolicy, corev1.PullNever),
 				Args:            p.Args.Strings(),
-				SecurityContext: &corev1.SecurityContext{
-					AllowPrivilegeEscalation: ptr.To(false),
-					ReadOnlyRootFilesystem:   ptr.To(true),
-					Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-				},
+				SecurityContext: restricted.ContainerSecurityContext(),
 			}},
 		},
 	}

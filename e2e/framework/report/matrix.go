@@ -27,6 +27,9 @@ type Row struct {
 	Cells    []Cell
 	Failures []string // empty when the row passed
 	Note     string
+	// ReviewOnly, when set, is why the row was judged by the access review
+	// alone: no harmless request exists for it (GATE-6).
+	ReviewOnly string
 }
 
 // Failed tells whether the row failed.
@@ -54,6 +57,17 @@ func (m Matrix) Failed() int {
 	return n
 }
 
+// ReviewOnly counts the rows judged by the access review alone.
+func (m Matrix) ReviewOnly() int {
+	n := 0
+	for _, r := range m.Rows {
+		if r.ReviewOnly != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // ChecksPerSecond is the rate of the full pass.
 func (m Matrix) ChecksPerSecond() float64 {
 	if m.Duration <= 0 {
@@ -64,7 +78,11 @@ func (m Matrix) ChecksPerSecond() float64 {
 
 // Line is the one-line summary: counts, time and rate.
 func (m Matrix) Line() string {
-	return fmt.Sprintf("%d checks, %d failed, in %s (%.0f checks/s)", len(m.Rows), m.Failed(), m.Duration.Round(time.Millisecond), m.ChecksPerSecond())
+	review := ""
+	if n := m.ReviewOnly(); n > 0 {
+		review = fmt.Sprintf(", %d review only", n)
+	}
+	return fmt.Sprintf("%d checks, %d failed%s, in %s (%.0f checks/s)", len(m.Rows), m.Failed(), review, m.Duration.Round(time.Millisecond), m.ChecksPerSecond())
 }
 
 // Markdown renders the report: a header, then a table of every row with
@@ -84,7 +102,11 @@ func (m Matrix) Markdown() string {
 	if m.RunID != "" {
 		fmt.Fprintf(&b, "- run: %s, started %s\n", m.RunID, m.Started.UTC().Format(time.RFC3339))
 	}
-	b.WriteString("- every row is made through client-go and plain net/http with the same credentials, and asked of an access review; all three must agree with the expectation.\n\n")
+	b.WriteString("- every row is made through client-go and plain net/http with the same credentials, and asked of an access review; all three must agree with the expectation.\n")
+	if n := m.ReviewOnly(); n > 0 {
+		fmt.Fprintf(&b, "- review only (%d): rows marked *review only* were judged by the access review alone: no harmless request exists for them, and sending one could change the server.\n", n)
+	}
+	b.WriteString("\n")
 	if len(m.Rows) == 0 {
 		b.WriteString("No rows.\n")
 		return b.String()
@@ -109,6 +131,9 @@ func (m Matrix) Markdown() string {
 		result := "ok"
 		if r.Failed() {
 			result = "**FAIL**: " + strings.Join(r.Failures, "; ")
+		}
+		if r.ReviewOnly != "" {
+			result += " · *" + r.ReviewOnly + "*"
 		}
 		check := r.Check
 		if r.Note != "" {

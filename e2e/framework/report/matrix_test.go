@@ -96,9 +96,63 @@ func TestReportFailuresFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(sum)
-	for _, want := range []string{"[ServiceAccount ns-1/default](ServiceAccount_ns-1_default.md) | **FAILED** | 2 | 1 | 500ms | 4 |", "**Total**: 2 checks, 1 failed", "4 checks/s"} {
+	for _, want := range []string{"[ServiceAccount ns-1/default](ServiceAccount_ns-1_default.md) | **FAILED** | 2 | 1 | 0 | 500ms | 4 |", "**Total**: 2 checks, 1 failed", "4 checks/s"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+// TestReportReviewOnly: a row judged by the access review alone is marked
+// as such, its channels say "not sent", and the header and summary count it.
+func TestReportReviewOnly(t *testing.T) {
+	m0, err := matrix.Parse("fixtures/access/u.yaml", []byte(`subjects: [{serviceAccount: ns-1/default}]
+rows:
+  - verbs: get
+    urls: /metrics
+    allowed: false
+  - verbs: put
+    urls: /debug/flags/v
+    allowed: false
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := access.NewSubject("system:serviceaccount:ns-1:default", "secret-token")
+	get, put := m0.Checks[0], m0.Checks[1]
+	forbidden := access.Outcome{Code: 403, Reason: metav1.StatusReasonForbidden, Message: `forbidden: User "system:serviceaccount:ns-1:default" cannot get path "/metrics"`}
+	sent := access.Result{Subject: sa, Request: get.Request(), Expect: get.Expectation(),
+		Outcomes: []access.ChannelOutcome{{Channel: "client-go", Outcome: forbidden}, {Channel: "http", Outcome: forbidden}}, Review: &access.Review{}}
+	req, why := put.Plan()
+	if why == "" {
+		t.Fatalf("put %s is planned to be sent", put.URL)
+	}
+	reviewed := access.Result{Subject: sa, Request: req, Expect: put.Expectation(), ReviewOnly: why, Review: &access.Review{}}
+	m := report.Matrix{Subject: "ServiceAccount ns-1/default", Duration: time.Second,
+		Rows: []report.Row{report.RowOf(get, sent), report.RowOf(put, reviewed)}}
+	if m.ReviewOnly() != 1 || m.Failed() != 0 {
+		t.Fatalf("ReviewOnly() = %d, Failed() = %d", m.ReviewOnly(), m.Failed())
+	}
+	md := m.Markdown()
+	for _, want := range []string{
+		"**PASSED**: 2 checks, 0 failed, 1 review only, in 1s",
+		"- review only (1): rows marked *review only*",
+		"| ok · *review only: sending it could change the server (a non-resource put reaches its handler as it is; nothing dry-runs it)* | fixtures/access/u.yaml:6 (rows[1]) |",
+		"| not sent | not sent | denied |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(md), "\n") {
+		if strings.HasPrefix(line, "| ") && strings.Count(line, " | ")-strings.Count(line, `\|`) != 6 {
+			t.Errorf("table line has the wrong number of cells: %s", line)
+		}
+	}
+	sum := report.Summary("run-1", []report.Matrix{m})
+	for _, want := range []string{"| passed | 2 | 0 | 1 | 1s | 2 |", "1 of them review only"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
 	}
 }

@@ -16,18 +16,19 @@ func Summary(runID string, ms []Matrix) string {
 	if runID != "" {
 		fmt.Fprintf(&b, "Run %s.\n\n", runID)
 	}
-	b.WriteString("| subject | result | checks | failed | time | checks/s |\n|---|---|---|---|---|---|\n")
-	var rows, failed int
+	b.WriteString("| subject | result | checks | failed | review only | time | checks/s |\n|---|---|---|---|---|---|---|\n")
+	var rows, failed, reviewOnly int
 	var total time.Duration
 	for _, m := range ms {
 		result := "passed"
 		if m.Failed() > 0 {
 			result = "**FAILED**"
 		}
-		fmt.Fprintf(&b, "| [%s](%s) | %s | %d | %d | %s | %.0f |\n", cell(m.Subject), FileName(m.Subject), result,
-			len(m.Rows), m.Failed(), m.Duration.Round(time.Millisecond), m.ChecksPerSecond())
+		fmt.Fprintf(&b, "| [%s](%s) | %s | %d | %d | %d | %s | %.0f |\n", cell(m.Subject), FileName(m.Subject), result,
+			len(m.Rows), m.Failed(), m.ReviewOnly(), m.Duration.Round(time.Millisecond), m.ChecksPerSecond())
 		rows += len(m.Rows)
 		failed += m.Failed()
+		reviewOnly += m.ReviewOnly()
 		total += m.Duration
 	}
 	rate := 0.0
@@ -35,6 +36,9 @@ func Summary(runID string, ms []Matrix) string {
 		rate = float64(rows) / total.Seconds()
 	}
 	fmt.Fprintf(&b, "\n**Total**: %s\n", TotalLine(rows, failed, total, rate))
+	if reviewOnly > 0 {
+		fmt.Fprintf(&b, "\n%d of them review only: judged by the access review alone, as sending them could change the server.\n", reviewOnly)
+	}
 	return b.String()
 }
 

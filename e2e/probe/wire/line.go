@@ -38,14 +38,16 @@ const (
 
 // Detail keys.
 const (
-	DetailTokenHash      = "token_sha256_12"         // first 12 hex digits of the token's SHA-256
-	DetailSHA256         = "sha256"                  // of a file's content
-	DetailIssuer         = "iss"                     // token claims
-	DetailAudience       = "aud"                     //
-	DetailNamespace      = "kubernetes.io/namespace" //
-	DetailServiceAccount = "kubernetes.io/serviceaccount"
-	DetailPod            = "kubernetes.io/pod"
-	DetailGroups         = "groups" // of a SelfSubjectReview, comma-separated
+	DetailTokenHash       = "token_sha256_12"         // first 12 hex digits of the token's SHA-256
+	DetailTokenSHA256     = "token_sha256"            // the whole SHA-256 of the token, for the credential scan
+	DetailSignatureSHA256 = "token_signature_sha256"  // SHA-256 of the token's signature segment, likewise
+	DetailSHA256          = "sha256"                  // of a file's content
+	DetailIssuer          = "iss"                     // token claims
+	DetailAudience        = "aud"                     //
+	DetailNamespace       = "kubernetes.io/namespace" //
+	DetailServiceAccount  = "kubernetes.io/serviceaccount"
+	DetailPod             = "kubernetes.io/pod"
+	DetailGroups          = "groups" // of a SelfSubjectReview, comma-separated
 )
 
 func (l Line) String() string {

@@ -9,6 +9,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/restricted"
 )
 
 // ServiceAccount credentials as the kubelet mounts them (and as
@@ -50,7 +51,8 @@ func DeploymentSteps(namespace, name string) []access.Request {
 	return []access.Request{on("create").WithBody(body), on("get").Named(name), on("delete").Named(name)}
 }
 
-// Deployment is the object the probe sends: no replicas, so it starts nothing.
+// Deployment is the object the probe sends: no replicas, so it starts
+// nothing; its template would pass Pod Security "restricted" all the same.
 func Deployment(namespace, name string) *appsv1.Deployment {
 	labels := map[string]string{"app.kubernetes.io/name": name}
 	return &appsv1.Deployment{
@@ -61,9 +63,13 @@ func Deployment(namespace, name string) *appsv1.Deployment {
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name: "app", Image: "registry.k8s.io/pause:3.10", ImagePullPolicy: corev1.PullNever,
-				}}},
+				Spec: corev1.PodSpec{
+					SecurityContext: restricted.PodSecurityContext(),
+					Containers: []corev1.Container{{
+						Name: "app", Image: restricted.PauseImage, ImagePullPolicy: corev1.PullNever,
+						SecurityContext: restricted.ContainerSecurityContext(),
+					}},
+				},
 			},
 		},
 	}

@@ -1,0 +1,64 @@
+// Command sweep deletes every object an rbac-e2e run left on a cluster (label
+// app.kubernetes.io/managed-by=rbac-e2e), of every resource type the cluster
+// serves, with the code a run sweeps with. The cluster is the suite's kind
+// cluster (E2E_CLUSTER_NAME, default rbac-e2e), or E2E_KUBECONFIG's. It
+// takes the run lock first, so it never sweeps under a running run.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"rbac-e2e/e2e/framework"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "sweep: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	me := framework.ThisRun("sweep-" + time.Now().UTC().Format("20060102t150405"))
+	kubeconfig := os.Getenv("E2E_KUBECONFIG")
+	if kubeconfig == "" {
+		name := os.Getenv("E2E_CLUSTER_NAME")
+		if name == "" {
+			name = "rbac-e2e"
+		}
+		kubeconfig = filepath.Join(os.TempDir(), "rbac-e2e-"+name+".kubeconfig")
+		if _, err := os.Stat(kubeconfig); err != nil {
+			return fmt.Errorf("no kubeconfig of the suite's kind cluster %q (%v): the cluster is gone, or set E2E_KUBECONFIG", name, err)
+		}
+		lock, err := framework.AcquireFileLock(filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock"), fmt.Sprintf("kind cluster %q", name), me, os.Stderr)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+	env, err := framework.NewEnvironment(kubeconfig, me.RunID, nil)
+	if err != nil {
+		return err
+	}
+	if os.Getenv("E2E_KUBECONFIG") != "" {
+		lease, err := framework.AcquireLease(ctx, env.Admin, me, time.Minute, os.Stderr)
+		if err != nil {
+			return err
+		}
+		defer lease.Release(context.WithoutCancel(ctx))
+	}
+	n, err := framework.NewSweeper(env, os.Stdout).Sweep(ctx, framework.ManagedSelector, true)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("sweep: %d objects labelled %s deleted from the cluster of %s\n", n, framework.ManagedSelector, kubeconfig)
+	return nil
+}
