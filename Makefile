@@ -13,11 +13,13 @@ E2E_OFFLINE_NODE_IMAGE ?= $(shell scripts/node-image/build.sh --print-tag)
 export ARTIFACTS E2E_OFFLINE_NODE_IMAGE
 
 .PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster sweep
-.PHONY: bench-gate e2e-hardened
+.PHONY: bench-gate e2e-hardened snapshot access-diff bench-sweep
 
-## test: unit tests, then every e2e spec (slow ones too) on a kind cluster. What CI runs.
+## test: unit tests, then every e2e spec (slow ones too) on a kind cluster, then the default
+## set on each production-like kind config. What CI runs.
 test: unit
 	$(MAKE) e2e LABELS=
+	$(MAKE) e2e-hardened
 
 ## unit: vet and the tests that need no cluster.
 unit:
@@ -85,3 +87,35 @@ bench-gate: docker-engine node-image-if-needed
 	go run ./e2e/cmd/gen-matrix -checks $(BENCH_CHECKS) -out "$$tmp"; \
 	status=0; E2E_GATE_FIXTURES="$$tmp" $(MAKE) e2e-run LABELS='gate && GATE-1' || status=$$?; \
 	cat "$(ARTIFACTS)/gate/summary.md"; exit $$status
+
+## snapshot: record every subject's effective access under manifests/ (E2E_GATE_MANIFESTS)
+## into fixtures/snapshot/ (E2E_GATE_SNAPSHOT): the gate's GATE-3 spec on the suite's
+## cluster (created, or reused with E2E_REUSE_CLUSTER=true), writing instead of comparing.
+snapshot: docker-engine node-image-if-needed
+	E2E_WRITE_SNAPSHOT=true $(MAKE) e2e-run LABELS='snapshot'
+
+## access-diff: BASE=<git ref>: apply manifests/ as they are at BASE, sweep, apply the working
+## tree's (removing what is gone), sweep again; writes $(ARTIFACTS)/gate/diff.md and diff.json.
+## DIFF_LABELS picks the specs (default the diff alone; CI gives `gate`: the whole gate, with
+## the audit judging findings present at BASE as not new).
+## BASE_MANIFESTS is the manifests' folder in the repository at BASE (the working tree's side
+## is E2E_GATE_MANIFESTS, default manifests/).
+DIFF_LABELS ?= access-diff
+BASE_MANIFESTS ?= manifests
+access-diff: docker-engine node-image-if-needed
+	@test -n "$(BASE)" || { echo "make access-diff needs BASE=<git ref>, e.g. BASE=origin/main" >&2; exit 2; }
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	dir=$(BASE_MANIFESTS); mkdir -p "$$tmp/$$dir"; \
+	if git cat-file -e "$(BASE):$$dir" 2>/dev/null; then git archive "$(BASE)" -- "$$dir" | tar -x -C "$$tmp"; \
+	else echo "$$dir/ does not exist at $(BASE): the base has no manifests"; fi; \
+	E2E_GATE_BASE="$$tmp/$$dir" E2E_GATE_BASE_NAME="$(BASE)" $(MAKE) e2e-run LABELS='$(DIFF_LABELS)'
+
+## bench-sweep: sweep a kind cluster for BENCH_SUBJECTS ServiceAccounts (default 30, with varied
+## bindings, generated beside manifests/ into a temporary folder) and print reviews per second,
+## wire confirmations (every permission they gained over fixtures/snapshot/) and the total.
+BENCH_SUBJECTS ?= 30
+bench-sweep: docker-engine node-image-if-needed
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r manifests/. "$$tmp/"; go run ./e2e/cmd/gen-subjects -subjects $(BENCH_SUBJECTS) -out "$$tmp/bench-subjects.yaml"; \
+	status=0; E2E_GATE_MANIFESTS="$$tmp" $(MAKE) e2e-run LABELS='bench-sweep' || status=$$?; \
+	cat "$(ARTIFACTS)/gate/bench-sweep.txt" 2>/dev/null; exit $$status

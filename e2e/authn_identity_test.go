@@ -158,7 +158,7 @@ func rootCAConfigMap(ctx context.Context, f *framework.Framework) string {
 			ca = cm.Data["ca.crt"]
 		}
 		return err
-	}).WithTimeout(30 * time.Second).WithPolling(framework.PollInterval).Should(Succeed())
+	}).WithTimeout(framework.ControllerTimeout).WithPolling(framework.PollInterval).Should(Succeed())
 	return ca
 }
 

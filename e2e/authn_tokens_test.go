@@ -101,17 +101,29 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 	// AUTHN-5 (slow tier): a real 600 s token works now, and is refused once
 	// exp, the leeway and the apiserver's token cache have passed, not before
 	// exp + leeway.
-	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), SpecTimeout(15*time.Minute), PollProgressAfter(14*time.Minute), func(ctx SpecContext) {
+	// Its own progress line each minute stands in for Ginkgo's progress
+	// reports (held off until the spec is nearly out of time).
+	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), SpecTimeout(framework.Scaled(15*time.Minute)), PollProgressAfter(framework.Scaled(14*time.Minute)), func(ctx SpecContext) {
 		_, token := f.TokenForNew(ctx, "short-lived", identity.WithExpiration(10*time.Minute))
 		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
 		tok, err := identity.ParseToken(token.BearerToken())
 		Expect(err).NotTo(HaveOccurred())
 		exp := tok.Claims.Expiry.Time()
 
-		By(fmt.Sprintf("waiting for 401 after exp %s + %s leeway + %s cache", exp.Format(time.TimeOnly), expiryLeeway, framework.TokenCacheTTL))
+		bound := framework.Scaled(12 * time.Minute)
+		refusable := exp.Add(expiryLeeway)
+		By(fmt.Sprintf("waiting up to %s for 401 after exp %s + %s leeway + %s cache", bound, exp.Format(time.TimeOnly), expiryLeeway, framework.TokenCacheTTL))
+		stop := framework.Progress(ctx, GinkgoWriter, time.Minute, time.Now().Add(bound), func(now time.Time) string {
+			what := fmt.Sprintf("AUTHN-5 slow: a 401 for %v, which expires at %s", token, exp.Format(time.TimeOnly))
+			if left := refusable.Sub(now); left > 0 {
+				return fmt.Sprintf("%s; exp + %s leeway is in %s, then up to %s of the apiserver's token cache", what, expiryLeeway, left.Round(time.Second), framework.TokenCacheTTL)
+			}
+			return fmt.Sprintf("%s; exp + %s leeway passed %s ago, waiting out the apiserver's %s token cache", what, expiryLeeway, now.Sub(refusable).Round(time.Second), framework.TokenCacheTTL)
+		})
+		defer stop()
 		Eventually(ctx, func(ctx context.Context) error {
 			return f.Checker.Check(ctx, token, access.Get("/api"), access.Unauthorized())
-		}).WithTimeout(12 * time.Minute).WithPolling(5 * time.Second).Should(Succeed())
+		}).WithTimeout(bound).WithPolling(5 * time.Second).Should(Succeed())
 		Expect(time.Now()).To(BeTemporally(">=", exp.Add(expiryLeeway)), "the token was refused before exp + leeway")
 	})
 

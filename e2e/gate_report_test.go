@@ -67,12 +67,14 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 		out, err := os.Create(output)
 		Expect(err).NotTo(HaveOccurred())
 		defer out.Close()
-		cmd := exec.CommandContext(ctx, suiteBinary(), "-ginkgo.label-filter=gate", "-ginkgo.junit-report="+junit, "-ginkgo.no-color")
+		// The rows' specs alone: GATE-2 is about what a failing row leaves behind.
+		cmd := exec.CommandContext(ctx, suiteBinary(), "-ginkgo.label-filter=gate && !snapshot && !access-diff && !audit && !bench-sweep", "-ginkgo.junit-report="+junit, "-ginkgo.no-color")
 		// Later entries win: these override what this run was given.
 		cmd.Env = append(os.Environ(),
 			"E2E_KUBECONFIG="+kubeconfig,
 			"E2E_ALLOW_EXISTING_CLUSTER=true",
 			"E2E_GATE_FIXTURES="+fixtures,
+			"E2E_GATE_BASE=", // the rows alone: no access diff in the nested run
 			"ARTIFACTS="+artifacts,
 			"E2E_PARENT_RUN_ID="+framework.Env.RunID,
 		)
@@ -97,9 +99,20 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 				"the JUnit report %s says what %s got for %s (200 OK)", junit, ch, row)
 		}
 
-		reportPath := filepath.Join(artifacts, "gate", report.FileName("ServiceAccount test-in-cluster/default"))
+		subject := "ServiceAccount test-in-cluster/default"
+		pagePath := filepath.Join(artifacts, "gate", report.FileName(subject))
+		page, err := os.ReadFile(pagePath)
+		Expect(err).NotTo(HaveOccurred(), "the nested run's page for %s", subject)
+		Expect(string(page)).To(ContainSubstring("## Access grid"), "the page %s has an access grid", pagePath)
+		Expect(string(page)).To(MatchRegexp(`\| pods \|[^\n]*\*\*✔\*\*⚠`), "the page %s marks the mismatch of list pods (allowed, expected denied) in its grid", pagePath)
+		Expect(string(page)).To(ContainSubstring(row), "the page %s explains the mismatch with the row %s", pagePath, row)
+		Expect(string(page)).To(ContainSubstring("("+report.ChecksFileName(subject)+")"), "the page %s links the per-check report", pagePath)
+		_, err = os.Stat(filepath.Join(artifacts, "gate", report.JSONFileName(subject)))
+		Expect(err).NotTo(HaveOccurred(), "the page's JSON beside it")
+
+		reportPath := filepath.Join(artifacts, "gate", report.ChecksFileName(subject))
 		md, err := os.ReadFile(reportPath)
-		Expect(err).NotTo(HaveOccurred(), "the nested run's gate report")
+		Expect(err).NotTo(HaveOccurred(), "the nested run's per-check report")
 		Expect(string(md)).To(ContainSubstring("| client-go | http | review |"), "the report %s has a column per channel", reportPath)
 		line := lineWith(string(md), row)
 		Expect(line).NotTo(BeEmpty(), "the report %s names the failing row %s", reportPath, row)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -18,12 +20,25 @@ import (
 
 var gateLabels = Label("gate", "GATE-1", "GATE-2", "GATE-6")
 
+// The labels of the gate's specs beyond the rows: the recorded snapshot
+// (make snapshot selects it alone and writes it), the access diff of a
+// change (make access-diff), the dangerous-grant audit.
+var (
+	snapshotLabels = Label("GATE-3", "snapshot")
+	diffLabels     = Label("GATE-4", "access-diff")
+	auditLabels    = Label("GATE-5", "audit")
+	benchLabels    = Label("GATE-3", "bench-sweep")
+)
+
 // gateInput is the gate's local input, read while the spec tree is built so
 // that a bad fixture or manifest stops the run before any cluster work
 // (see beforeCluster).
-var gateInput struct {
+var gateInput gateInputs
+
+type gateInputs struct {
 	matrix    *matrix.Matrix
 	manifests []manifest.Object
+	base      []manifest.Object // E2E_GATE_BASE's, when set
 	root      string
 	err       error
 }
@@ -47,7 +62,11 @@ func loadGateInput() {
 	objs, mErr := manifest.Load(root, settings.GateManifests)
 	m, xErr := matrix.Load(root, settings.GateFixtures)
 	gateInput.matrix, gateInput.manifests = m, objs
-	if err := errors.Join(mErr, xErr); err != nil {
+	var bErr error
+	if settings.GateBase != "" {
+		gateInput.base, bErr = manifest.Load(root, settings.GateBase)
+	}
+	if err := errors.Join(mErr, xErr, bErr); err != nil {
 		gateInput.err = fmt.Errorf("the RBAC gate's input is invalid; nothing was sent to a cluster:\n%w", err)
 	}
 }
@@ -93,6 +112,35 @@ var _ = Describe("RBAC gate", gateLabels, Serial, Ordered, ContinueOnFailure, fu
 			Expect(run.CheckSubject(ctx, sc)).To(Succeed())
 		}, NodeTimeout(30*time.Minute))
 	}
+
+	It("GATE-3: every subject's effective access is what the snapshot records, each difference confirmed on the wire", snapshotLabels, func(ctx SpecContext) {
+		if settings.WriteSnapshot {
+			Expect(run.WriteSnapshot(ctx)).To(Succeed())
+			return
+		}
+		Expect(run.CompareSnapshot(ctx)).To(Succeed())
+	}, NodeTimeout(10*time.Minute))
+
+	It("GATE-4: the access diff from the base lists each gained and lost permission with its path", diffLabels, func(ctx SpecContext) {
+		if settings.GateBase == "" {
+			Skip("no base manifests (E2E_GATE_BASE): make access-diff BASE=<git ref> gives them")
+		}
+		d, err := run.AccessDiff(ctx, gateBaseName())
+		Expect(err).NotTo(HaveOccurred())
+		fmt.Fprintf(GinkgoWriter, "access diff: %d subjects changed; %s\n", len(d.Subjects), filepath.Join(settings.Artifacts, "gate", "diff.md"))
+	}, NodeTimeout(10*time.Minute))
+
+	It("GATE-3: sweep benchmark: reviews per second, wire confirmations and the total", benchLabels, func(ctx SpecContext) {
+		if !benchLabels.MatchesLabelFilter(GinkgoLabelFilter()) || strings.TrimSpace(GinkgoLabelFilter()) != "bench-sweep" {
+			Skip("the sweep benchmark runs only when selected alone (make bench-sweep: LABELS=bench-sweep)")
+		}
+		_, err := run.BenchSweep(ctx)
+		Expect(err).NotTo(HaveOccurred())
+	}, NodeTimeout(10*time.Minute))
+
+	It("GATE-5: no dangerous grant that is neither allow-listed nor present at the base", auditLabels, func(ctx SpecContext) {
+		Expect(run.Audit(ctx)).To(Succeed())
+	}, NodeTimeout(10*time.Minute))
 })
 
 // gateRunInput is the gate's input on this run's cluster.
@@ -102,8 +150,26 @@ func gateRunInput() gate.Input {
 		Admin: env.Admin, Dynamic: env.Dynamic, Checker: env.Checker, RunID: env.RunID,
 		Labels: framework.ObjectLabels(), OwnedLabel: framework.ManagedByLabel, OwnedValue: framework.ManagedByValue,
 		Artifacts: settings.Artifacts, Log: GinkgoWriter,
-		Matrix: gateInput.matrix, Manifests: gateInput.manifests, ManifestsDir: settings.GateManifests,
+		Matrix: gateInput.matrix, Manifests: gateInput.manifests, Base: gateInput.base,
+		Snapshot: gateInput.path(settings.GateSnapshot), AllowList: gateInput.path(settings.GateAllowList),
 		ExportEvents: func(ctx context.Context, path string) error { return framework.ExportEvents(ctx, env.Admin, path) },
 		RBACTimeout:  framework.RBACTimeout, PollInterval: framework.PollInterval,
 	}
+}
+
+// path is a setting's folder or file, relative to the repository root unless absolute.
+func (in *gateInputs) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(in.root, p)
+}
+
+// gateBaseName names the base in the diff: E2E_GATE_BASE_NAME (the git
+// ref make access-diff was given), else the folder.
+func gateBaseName() string {
+	if n := os.Getenv("E2E_GATE_BASE_NAME"); n != "" {
+		return n
+	}
+	return settings.GateBase
 }

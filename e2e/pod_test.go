@@ -259,7 +259,7 @@ var _ = Describe("From inside a Pod", func() {
 			}
 			rootCA = cm.Data["ca.crt"]
 			return nil
-		}).WithTimeout(30*time.Second).WithPolling(framework.PollInterval).Should(Succeed(), "kube-root-ca.crt in namespace %s", f.Namespace)
+		}).WithTimeout(framework.ControllerTimeout).WithPolling(framework.PollInterval).Should(Succeed(), "kube-root-ca.crt in namespace %s", f.Namespace)
 		Expect(rootCA).To(ContainSubstring("-----BEGIN CERTIFICATE-----"))
 		Expect(rootCA).To(Equal(string(framework.Env.AdminConfig.CAData)), "kube-root-ca.crt and the admin kubeconfig's CA")
 		for _, ns := range []string{"default", "kube-system", "kube-public"} {

@@ -29,6 +29,7 @@ func init() { settings.RegisterFlags(flag.CommandLine) }
 
 func TestE2E(t *testing.T) {
 	RegisterFailHandler(Fail)
+	framework.Configure(&settings) // the scaled bounds, before the spec tree is built
 	RunSpecs(t, "rbac-e2e")
 }
 
@@ -64,6 +65,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		}
 	}
 	Expect(os.RemoveAll(failedSpecsDir())).To(Succeed()) // an earlier run's
+	Expect(os.RemoveAll(framework.SpecsDir(settings.Artifacts))).To(Succeed())
 	Expect(os.RemoveAll(requestCountsDir())).To(Succeed())
 	Expect(os.RemoveAll(credentialHashesDir())).To(Succeed()) // only this run's credentials are looked for
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
@@ -112,7 +114,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		hold.lease = lease
 	}
 	if s.OwnCluster {
-		setUpStep(ctx, env, "waiting for the system components", framework.WaitForSystemReady(ctx, env.Admin, settings.SystemReadyTimeout))
+		setUpStep(ctx, env, "waiting for the system components", framework.WaitForSystemReady(ctx, env.Admin, framework.Scaled(settings.SystemReadyTimeout)))
 	}
 	if !nested {
 		// Leftovers of interrupted earlier runs; ours by label, on any cluster.
@@ -195,24 +197,39 @@ var _ = SynchronizedAfterSuite(func() {
 		// Before the sweep, while the run's namespaces and their events exist.
 		exportEvents(ctx, env, "specs failed")
 	}
-	deleting := hold.own != nil && !settings.ReuseCluster
+	// A failed spec's objects kept for a look (E2E_KEEP_ON_FAILURE) stay,
+	// and so does the cluster that holds them.
+	kept, err := framework.KeptObjects(ctx, env.Admin)
+	Expect(err).NotTo(HaveOccurred())
+	keepCluster := settings.ReuseCluster || len(kept) > 0
+	deleting := hold.own != nil && !keepCluster
 	// The lock holder sweeps everything labelled: the cluster is its alone,
 	// and a nested run killed mid-way leaves objects under its own run ID.
 	selector := framework.ManagedSelector
 	if settings.ParentRunID != "" {
 		selector = framework.RunLabel + "=" + env.RunID
 	}
+	sweeper := framework.NewSweeper(env, GinkgoWriter)
+	sweeper.SpareKept(kept)
 	// No need to wait for namespaces to go when the cluster goes anyway.
-	_, err := framework.NewSweeper(env, GinkgoWriter).Sweep(ctx, selector, !deleting)
+	_, err = sweeper.Sweep(ctx, framework.NotKept(selector), !deleting)
 	Expect(err).NotTo(HaveOccurred())
+	if len(kept) > 0 {
+		AddReportEntry("kept for a look", fmt.Sprintf("E2E_KEEP_ON_FAILURE: the sweep spared %d kept objects of failed specs (%v); the next run's start sweep removes them, or %s",
+			len(kept), kept, framework.SweepCommand(&settings)))
+	}
 	if exportLogs && env.Cluster != nil {
 		exportKindLogs(env, "specs failed")
 	}
 	if hold.own == nil {
 		return
 	}
-	if settings.ReuseCluster {
-		fmt.Fprintf(GinkgoWriter, "keeping kind cluster %q (reuse is on); kubeconfig: %s\n", hold.own.Name, hold.own.KubeconfigPath)
+	if keepCluster {
+		why := "reuse is on"
+		if !settings.ReuseCluster {
+			why = "it holds objects kept by E2E_KEEP_ON_FAILURE; E2E_CLUSTER_NAME=" + hold.own.Name + " make clean-cluster deletes it"
+		}
+		fmt.Fprintf(GinkgoWriter, "keeping kind cluster %q (%s); kubeconfig: %s\n", hold.own.Name, why, hold.own.KubeconfigPath)
 		return
 	}
 	Expect(hold.own.Down()).To(Succeed())

@@ -80,13 +80,14 @@ func (f *Framework) ApplyFixture(ctx context.Context, path string, opts ...Apply
 	mapping, err := restMapper().RESTMapping(obj.GroupVersionKind().GroupKind(), obj.GroupVersionKind().Version)
 	Expect(err).NotTo(HaveOccurred(), "fixture %s: the cluster does not serve %s", path, obj.GroupVersionKind())
 	namespaced := mapping.Scope.Name() == meta.RESTScopeNameNamespace
-	Expect(prepareFixture(obj, namespaced, o, ObjectLabels(), utilrand.String(5))).To(Succeed(), "fixture %s", path)
+	Expect(prepareFixture(obj, namespaced, o, f.ObjectLabels(), utilrand.String(5))).To(Succeed(), "fixture %s", path)
+	Byf("applying fixture %s as %s %s", shortPath(path), obj.GetKind(), objectName(obj))
 
 	ri := Env.Dynamic.Resource(mapping.Resource).Namespace(obj.GetNamespace())
 	applied, err := ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager})
 	Expect(err).NotTo(HaveOccurred(), "applying fixture %s as %s %q", path, obj.GetKind(), obj.GetName())
-	DeferCleanup(func(ctx context.Context) error {
-		return IgnoreNotFound(ri.Delete(ctx, applied.GetName(), metav1.DeleteOptions{}))
+	f.DeleteWhenDone(func(ctx context.Context) error {
+		return ri.Delete(ctx, applied.GetName(), metav1.DeleteOptions{})
 	})
 	return applied
 }
@@ -97,7 +98,7 @@ func (f *Framework) LoadFixture(path string) *unstructured.Unstructured {
 	GinkgoHelper()
 	obj, err := LoadObject(path)
 	Expect(err).NotTo(HaveOccurred())
-	Expect(prepareFixture(obj, true, applyOptions{namespace: f.Namespace}, ObjectLabels(), "")).To(Succeed(), "fixture %s", path)
+	Expect(prepareFixture(obj, true, applyOptions{namespace: f.Namespace}, f.ObjectLabels(), "")).To(Succeed(), "fixture %s", path)
 	return obj
 }
 

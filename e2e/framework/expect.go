@@ -10,19 +10,6 @@ import (
 	"rbac-e2e/e2e/framework/access"
 )
 
-// Bounds for eventual consistency: RBAC changes reach the authorizer's cache
-// within about a second; token revocations within the apiserver's 10 s cache
-// of successful authentications.
-const (
-	PollInterval      = 250 * time.Millisecond
-	RBACTimeout       = 30 * time.Second
-	RevocationTimeout = 45 * time.Second
-)
-
-// TokenCacheTTL is how long the apiserver caches a token's authentication
-// result: an outcome that must last has to outlive it.
-const TokenCacheTTL = 10 * time.Second
-
 // ExpectAccess checks a request through both channels (and the access review)
 // now, failing the spec with the whole story when anything differs.
 func (f *Framework) ExpectAccess(ctx context.Context, s access.Subject, r access.Request, e access.Expectation) {
@@ -36,6 +23,7 @@ func (f *Framework) ExpectAccess(ctx context.Context, s access.Subject, r access
 // expectations that follow a change to RBAC or tokens.
 func (f *Framework) EventuallyAccess(ctx context.Context, timeout time.Duration, s access.Subject, r access.Request, e access.Expectation) {
 	GinkgoHelper()
+	Byf("waiting up to %s: %s as %v → %s", timeout, r.Target(), s, e)
 	Eventually(ctx, func(ctx context.Context) error {
 		return f.Checker.Check(ctx, s, r, e)
 	}).WithTimeout(timeout).WithPolling(PollInterval).Should(Succeed())
@@ -46,6 +34,7 @@ func (f *Framework) EventuallyAccess(ctx context.Context, timeout time.Duration,
 // (a revoked token stays revoked).
 func (f *Framework) ConsistentlyAccess(ctx context.Context, duration time.Duration, s access.Subject, r access.Request, e access.Expectation) {
 	GinkgoHelper()
+	Byf("checking for %s that %s as %v stays %s", duration, r.Target(), s, e)
 	Consistently(ctx, func(ctx context.Context) error {
 		return f.Checker.Check(ctx, s, r, e)
 	}).WithTimeout(duration).WithPolling(time.Second).Should(Succeed())
@@ -72,7 +61,11 @@ func (f *Framework) ExpectAccessPerChannel(ctx context.Context, s access.Subject
 // cleaning up every name next handed out is the caller's part.
 func (f *Framework) EventuallyAccessPerChannel(ctx context.Context, timeout time.Duration, s access.Subject, next func() access.Request, e access.Expectation) {
 	GinkgoHelper()
+	r := next()
+	Byf("waiting up to %s: %s as %v, each channel with an object of its own → %s", timeout, r.Target(), s, e)
 	Eventually(ctx, func(ctx context.Context) error {
-		return f.Checker.CheckPerChannel(ctx, s, next(), e)
+		err := f.Checker.CheckPerChannel(ctx, s, r, e)
+		r = next()
+		return err
 	}).WithTimeout(timeout).WithPolling(PollInterval).Should(Succeed())
 }

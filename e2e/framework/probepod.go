@@ -14,9 +14,6 @@ import (
 	"rbac-e2e/e2e/framework/probe"
 )
 
-// ProbeTimeout bounds how long a probe Pod may take to start and report.
-const ProbeTimeout = 2 * time.Minute
-
 // StartProbe creates a probe Pod in the spec's namespace (it goes with the
 // namespace) and returns its name.
 func (f *Framework) StartProbe(ctx context.Context, p probe.Pod) string {
@@ -32,6 +29,7 @@ func (f *Framework) StartProbe(ctx context.Context, p probe.Pod) string {
 // last complaint, the Pod's state, its events and the probe's output.
 func (f *Framework) EventuallyProbe(ctx context.Context, pod string, timeout time.Duration, accept func(*corev1.Pod, probe.Output) error) probe.Output {
 	GinkgoHelper()
+	Byf("waiting up to %s for probe pod %s/%s", timeout, f.Namespace, pod)
 	var out probe.Output
 	Eventually(ctx, func(ctx context.Context) error {
 		p, err := f.Admin.CoreV1().Pods(f.Namespace).Get(ctx, pod, metav1.GetOptions{})

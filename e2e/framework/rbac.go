@@ -23,8 +23,9 @@ func ServiceAccountSubject(namespace, name string) rbacv1.Subject {
 // (removed with the namespace).
 func (f *Framework) CreateServiceAccount(ctx context.Context, name string) *corev1.ServiceAccount {
 	GinkgoHelper()
+	Byf("creating ServiceAccount %s/%s", f.Namespace, name)
 	sa, err := f.Admin.CoreV1().ServiceAccounts(f.Namespace).Create(ctx, &corev1.ServiceAccount{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: f.ObjectLabels()},
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating ServiceAccount %s/%s", f.Namespace, name)
 	return sa
@@ -34,13 +35,14 @@ func (f *Framework) CreateServiceAccount(ctx context.Context, name string) *core
 // when the spec ends, and returns its name.
 func (f *Framework) CreateClusterRole(ctx context.Context, base string, rules ...rbacv1.PolicyRule) string {
 	GinkgoHelper()
+	Byf("creating ClusterRole rbac-e2e-%s-… (%s)", base, rulesText(rules))
 	cr, err := f.Admin.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + base + "-", Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "rbac-e2e-" + base + "-", Labels: f.ObjectLabels()},
 		Rules:      rules,
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating ClusterRole %s", base)
-	DeferCleanup(func(ctx context.Context) error {
-		return IgnoreNotFound(f.Admin.RbacV1().ClusterRoles().Delete(ctx, cr.Name, metav1.DeleteOptions{}))
+	f.DeleteWhenDone(func(ctx context.Context) error {
+		return f.Admin.RbacV1().ClusterRoles().Delete(ctx, cr.Name, metav1.DeleteOptions{})
 	})
 	return cr.Name
 }
@@ -48,8 +50,9 @@ func (f *Framework) CreateClusterRole(ctx context.Context, base string, rules ..
 // CreateRole makes a labelled Role in a namespace and returns its name.
 func (f *Framework) CreateRole(ctx context.Context, namespace, name string, rules ...rbacv1.PolicyRule) string {
 	GinkgoHelper()
+	Byf("creating Role %s/%s (%s)", namespace, name, rulesText(rules))
 	_, err := f.Admin.RbacV1().Roles(namespace).Create(ctx, &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: f.ObjectLabels()},
 		Rules:      rules,
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating Role %s/%s", namespace, name)
@@ -61,14 +64,15 @@ func (f *Framework) CreateRole(ctx context.Context, namespace, name string, rule
 // It returns the binding's name.
 func (f *Framework) BindClusterWide(ctx context.Context, clusterRole string, subjects ...rbacv1.Subject) string {
 	GinkgoHelper()
+	Byf("binding ClusterRole %s cluster-wide to %s", clusterRole, subjectsText(subjects))
 	crb, err := f.Admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(clusterRole), Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(clusterRole), Labels: f.ObjectLabels()},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "binding ClusterRole %s cluster-wide", clusterRole)
-	DeferCleanup(func(ctx context.Context) error {
-		return IgnoreNotFound(f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{}))
+	f.DeleteWhenDone(func(ctx context.Context) error {
+		return f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{})
 	})
 	return crb.Name
 }
@@ -76,6 +80,7 @@ func (f *Framework) BindClusterWide(ctx context.Context, clusterRole string, sub
 // UnbindClusterWide deletes a ClusterRoleBinding made by BindClusterWide.
 func (f *Framework) UnbindClusterWide(ctx context.Context, name string) {
 	GinkgoHelper()
+	Byf("deleting ClusterRoleBinding %s", name)
 	Expect(f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
 }
 
@@ -83,8 +88,9 @@ func (f *Framework) UnbindClusterWide(ctx context.Context, name string) {
 // namespace through a labelled RoleBinding, and returns its name.
 func (f *Framework) BindInNamespace(ctx context.Context, namespace, roleKind, role string, subjects ...rbacv1.Subject) string {
 	GinkgoHelper()
+	Byf("binding %s %s in namespace %s to %s", roleKind, role, namespace, subjectsText(subjects))
 	rb, err := f.Admin.RbacV1().RoleBindings(namespace).Create(ctx, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(role), Labels: ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(role), Labels: f.ObjectLabels()},
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: roleKind, Name: role},
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
@@ -93,15 +99,17 @@ func (f *Framework) BindInNamespace(ctx context.Context, namespace, roleKind, ro
 }
 
 // CreateNamespace makes an extra labelled namespace for specs that span
-// namespaces, deleted when the spec ends.
+// namespaces, deleted when the spec ends (kept with a failed spec's objects,
+// see Framework.DeleteWhenDone).
 func (f *Framework) CreateNamespace(ctx context.Context, base string) string {
 	GinkgoHelper()
+	Byf("creating namespace rbac-e2e-%s-…", base)
 	ns, err := f.Admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
-		GenerateName: "rbac-e2e-" + base + "-", Labels: ObjectLabels(),
+		GenerateName: "rbac-e2e-" + base + "-", Labels: f.ObjectLabels(),
 	}}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating namespace %s", base)
-	DeferCleanup(func(ctx context.Context) error {
-		return IgnoreNotFound(f.Admin.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{}))
+	f.DeleteWhenDone(func(ctx context.Context) error {
+		return f.Admin.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{})
 	})
 	return ns.Name
 }

@@ -41,6 +41,10 @@ type Settings struct {
 	RequireAll bool
 	// SystemReadyTimeout bounds the wait for a new cluster's system Pods.
 	SystemReadyTimeout time.Duration
+	// Timeouts bound the specs' waits, as given (ScaledTimeouts applies the scale).
+	Timeouts Timeouts
+	// KeepOnFailure keeps a failed spec's objects for a look.
+	KeepOnFailure bool
 }
 
 // RegisterFlags binds the settings to command-line flags.
@@ -62,6 +66,7 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&s.WriteSnapshot, "write-snapshot", envBool("E2E_WRITE_SNAPSHOT"), "record the effective access into the snapshot folder instead of comparing (E2E_WRITE_SNAPSHOT; make snapshot)")
 	fs.StringVar(&s.GateBase, "gate-base", env("E2E_GATE_BASE", ""), "folder of the manifests at the base revision, applied and swept before the working tree's (E2E_GATE_BASE; make access-diff)")
 	fs.StringVar(&s.GateAllowList, "gate-allow-list", env("E2E_GATE_ALLOW_LIST", "fixtures/audit/allow.yaml"), "the audit's allow-list of accepted dangerous grants (E2E_GATE_ALLOW_LIST)")
+	s.registerTimeoutFlags(fs)
 	fs.StringVar(&s.GateFixtures, "gate-fixtures", env("E2E_GATE_FIXTURES", "fixtures/access"), "folder of access-matrix files the gate checks, relative to the repository root unless absolute (E2E_GATE_FIXTURES)")
 }
 
@@ -70,7 +75,7 @@ func (s *Settings) Validate() error {
 	if s.Kubeconfig != "" && !s.AllowExistingCluster {
 		return fmt.Errorf("refusing to run against the cluster of %s: the suite creates ServiceAccounts, ClusterRoles and cluster-admin bindings there. Set E2E_ALLOW_EXISTING_CLUSTER=true (or --allow-existing-cluster) if that cluster is yours to test", s.Kubeconfig)
 	}
-	return nil
+	return s.validateTimeouts()
 }
 
 func env(name, def string) string {

@@ -2,7 +2,6 @@ package framework
 
 import (
 	"context"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -11,10 +10,6 @@ import (
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/identity"
 )
-
-// TokenSecretTimeout bounds how long the token controller may take to fill a
-// legacy token Secret.
-const TokenSecretTimeout = 30 * time.Second
 
 // CreateTokenSecret makes a labelled legacy token Secret named SA-token for a
 // ServiceAccount of the spec's namespace (removed with the namespace), waits

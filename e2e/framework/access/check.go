@@ -60,7 +60,7 @@ func (c *Checker) do(ctx context.Context, res Result, forChannel func(channel st
 	for _, ch := range chans {
 		res.Outcomes = append(res.Outcomes, c.doChannel(ctx, ch, res.Subject, forChannel(ch.Name()), res.Expect))
 	}
-	if res.Subject.BearerToken() != "" && res.Expect.reviewApplies() {
+	if res.Subject.HasCredentials() && res.Expect.reviewApplies() {
 		res.Review = c.review(ctx, res.Subject, forChannel(chans[0].Name()))
 	}
 	return res

@@ -16,8 +16,8 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-// ClientGoChannel makes requests with client-go clients built from the bearer
-// token and the cluster CA alone: no kubeconfig user, no client certificate.
+// ClientGoChannel makes requests with client-go clients built from the
+// subject's credential and the cluster CA alone: never the kubeconfig's user.
 type ClientGoChannel struct {
 	conn Connection
 	mu   sync.Mutex
@@ -42,27 +42,33 @@ func NewClientGoChannelFor(conn Connection) *ClientGoChannel {
 func (*ClientGoChannel) Name() string { return "client-go" }
 
 // RESTConfig is the client-go configuration for a subject: the
-// connection's host, CA, tls-server-name and proxy, and the token.
+// connection's host, CA, tls-server-name and proxy, and what the subject's
+// Credential sets (a token, a client certificate, impersonation).
 // Rate limits are raised so parallel specs are never throttled client-side;
 // client-go's own retries are turned off (see noanswer.go).
 func (c *ClientGoChannel) RESTConfig(s Subject) *rest.Config {
-	return &rest.Config{
+	cfg := &rest.Config{
 		Host:            c.conn.Host,
-		BearerToken:     s.BearerToken(),
 		TLSClientConfig: rest.TLSClientConfig{CAData: c.conn.CAData, ServerName: c.conn.ServerName},
 		Proxy:           c.conn.Proxy, // nil: client-go takes the environment's, as the HTTP channel does
 		QPS:             1000,
 		Burst:           2000,
 		UserAgent:       "rbac-e2e",
 		WrapTransport:   func(rt http.RoundTripper) http.RoundTripper { return RecordStatusCode(noClientRetries(rt)) },
-		Impersonate:     s.restImpersonation(),
+		// A check asks whether a request is allowed; the API server's
+		// deprecation warnings for the types it tries are no part of that.
+		WarningHandler: rest.NoWarnings{},
 	}
+	if s.cred != nil {
+		s.cred.ConfigureREST(cfg)
+	}
+	return cfg
 }
 
 func (c *ClientGoChannel) clients(s Subject) (*tokenClients, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if tc, ok := c.byTk[s.clientKey()]; ok {
+	if tc, ok := c.byTk[s.cacheKey()]; ok {
 		return tc, nil
 	}
 	cfg := c.RESTConfig(s)
@@ -75,7 +81,7 @@ func (c *ClientGoChannel) clients(s Subject) (*tokenClients, error) {
 		return nil, err
 	}
 	tc := &tokenClients{dynamic: dyn, typed: typed}
-	c.byTk[s.clientKey()] = tc
+	c.byTk[s.cacheKey()] = tc
 	return tc, nil
 }
 

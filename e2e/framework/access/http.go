@@ -19,11 +19,12 @@ import (
 // maxBody bounds how much of a response body is read and kept for reports.
 const maxBody = 1 << 20
 
-// HTTPChannel makes requests with plain net/http: a bearer token header and
-// TLS verified against the cluster CA only.
+// HTTPChannel makes requests with plain net/http: the subject's credential
+// (a header, a client certificate) and TLS verified against the cluster CA
+// only.
 type HTTPChannel struct {
-	host   string
-	client *http.Client
+	host    string
+	clients *transports
 }
 
 // NewHTTPChannel trusts exactly the PEM CA bundle given, nothing else.
@@ -45,7 +46,7 @@ func NewHTTPChannelFor(conn Connection) (*HTTPChannel, error) {
 		IdleConnTimeout:     90 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}
-	return &HTTPChannel{host: conn.Host, client: &http.Client{Transport: transport, Timeout: 60 * time.Second}}, nil
+	return &HTTPChannel{host: conn.Host, clients: newTransports(transport)}, nil
 }
 
 func (*HTTPChannel) Name() string { return "http" }
@@ -68,11 +69,10 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 	if r.Body != nil {
 		req.Header.Set("Content-Type", r.contentType())
 	}
-	if tok := s.BearerToken(); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+	if s.cred != nil {
+		s.cred.ConfigureRequest(req)
 	}
-	s.setImpersonationHeaders(req.Header)
-	resp, err := c.client.Do(req)
+	resp, err := c.clients.For(s).Do(req)
 	if err != nil {
 		return Outcome{Err: err}
 	}

@@ -17,23 +17,14 @@ import (
 
 // newImpersonator makes a ServiceAccount allowed to impersonate users,
 // groups and ServiceAccounts (its own labelled namespace, ClusterRole and
-// binding, all removed by Close) and returns its token, once the
-// authorizer sees it. It is also how the gate knows the manifests' RBAC is
-// in effect: its ClusterRole, ClusterRoleBinding, Role and RoleBinding are
-// made after the manifests were applied, and the authorizer learns each
-// kind through a watch that delivers changes in order, so when it answers
-// by all four it has seen every RBAC object of the manifests too. Without
-// that wait a forbidden row would pass while the binding that allows it
-// had not arrived yet.
+// binding, all removed by Close) and returns its token.
 func (r *Run) newImpersonator(ctx context.Context) (access.Subject, error) {
 	in, admin := r.In, r.In.Admin
-	meta := func(generate string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{GenerateName: generate, Labels: in.Labels}
-	}
-	ns, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: meta("rbac-e2e-gate-")}, metav1.CreateOptions{})
+	ns, err := admin.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: r.meta("rbac-e2e-gate-")}, metav1.CreateOptions{})
 	if err != nil {
 		return access.Subject{}, fmt.Errorf("creating the gate's namespace: %w", err)
 	}
+	r.namespace = ns.Name
 	r.undo = append(r.undo, func(ctx context.Context) error {
 		return ignoreNotFound(admin.CoreV1().Namespaces().Delete(ctx, ns.Name, metav1.DeleteOptions{}))
 	})
@@ -43,67 +34,97 @@ func (r *Run) newImpersonator(ctx context.Context) (access.Subject, error) {
 	}, metav1.CreateOptions{}); err != nil {
 		return access.Subject{}, fmt.Errorf("creating ServiceAccount %s/%s: %w", ns.Name, saName, err)
 	}
-	me := rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns.Name, Name: saName}
-	cr, err := admin.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
-		ObjectMeta: meta("rbac-e2e-gate-impersonator-"),
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{""}, Resources: []string{"users", "groups", "serviceaccounts"}, Verbs: []string{"impersonate"}},
-			{APIGroups: []string{""}, Resources: []string{"nodes"}, ResourceNames: []string{InEffectName}, Verbs: []string{"get"}},
-		},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		return access.Subject{}, fmt.Errorf("creating the impersonator's ClusterRole: %w", err)
-	}
-	r.undo = append(r.undo, func(ctx context.Context) error {
-		return ignoreNotFound(admin.RbacV1().ClusterRoles().Delete(ctx, cr.Name, metav1.DeleteOptions{}))
-	})
-	crb, err := admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: meta(cr.Name + "-"),
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: cr.Name},
-		Subjects:   []rbacv1.Subject{me},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		return access.Subject{}, fmt.Errorf("binding the impersonator's ClusterRole: %w", err)
-	}
-	r.undo = append(r.undo, func(ctx context.Context) error {
-		return ignoreNotFound(admin.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{}))
-	})
-	// Role and RoleBinding go with the namespace.
-	if _, err := admin.RbacV1().Roles(ns.Name).Create(ctx, &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{Name: "gate-in-effect", Labels: in.Labels},
-		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{InEffectName}, Verbs: []string{"get"}}},
-	}, metav1.CreateOptions{}); err != nil {
-		return access.Subject{}, fmt.Errorf("creating Role %s/gate-in-effect: %w", ns.Name, err)
-	}
-	if _, err := admin.RbacV1().RoleBindings(ns.Name).Create(ctx, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "gate-in-effect", Labels: in.Labels},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "gate-in-effect"},
-		Subjects:   []rbacv1.Subject{me},
-	}, metav1.CreateOptions{}); err != nil {
-		return access.Subject{}, fmt.Errorf("binding Role %s/gate-in-effect: %w", ns.Name, err)
+	r.self = rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns.Name, Name: saName}
+	if err := r.clusterRole(ctx, "rbac-e2e-gate-impersonator-", rbacv1.PolicyRule{
+		APIGroups: []string{""}, Resources: []string{"users", "groups", "serviceaccounts"}, Verbs: []string{"impersonate"},
+	}); err != nil {
+		return access.Subject{}, err
 	}
 	if err := identity.WaitForServiceAccount(ctx, admin, ns.Name, saName, 30*time.Second); err != nil {
 		return access.Subject{}, err
 	}
 	sa, _, err := identity.RequestToken(ctx, admin, ns.Name, saName)
-	if err != nil {
-		return access.Subject{}, err
+	return sa, err
+}
+
+// inEffect returns once the authorizer sees RBAC made after the manifests
+// were applied, so it sees the manifests too: a ClusterRole,
+// ClusterRoleBinding, Role and RoleBinding granting the impersonator a get
+// of a marker object are made now, and the authorizer learns each kind
+// through a watch that delivers changes in order, so when it answers by
+// all four it has seen every RBAC object of the manifests too. Without
+// that wait a forbidden row would pass while the binding that allows it
+// had not arrived yet. step tells the markers of several applies apart.
+func (r *Run) inEffect(ctx context.Context, step int) error {
+	in, admin := r.In, r.In.Admin
+	marker := InEffectName
+	if step > 1 {
+		marker = fmt.Sprintf("%s-%d", InEffectName, step)
+	}
+	if err := r.clusterRole(ctx, "rbac-e2e-gate-in-effect-", rbacv1.PolicyRule{
+		APIGroups: []string{""}, Resources: []string{"nodes"}, ResourceNames: []string{marker}, Verbs: []string{"get"},
+	}); err != nil {
+		return err
+	}
+	// Role and RoleBinding go with the namespace.
+	name := fmt.Sprintf("gate-in-effect-%d", step)
+	if _, err := admin.RbacV1().Roles(r.namespace).Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: in.Labels},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{marker}, Verbs: []string{"get"}}},
+	}, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("creating Role %s/%s: %w", r.namespace, name, err)
+	}
+	if _, err := admin.RbacV1().RoleBindings(r.namespace).Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: in.Labels},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
+		Subjects:   []rbacv1.Subject{r.self},
+	}, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("binding Role %s/%s: %w", r.namespace, name, err)
 	}
 	in.logf("waiting (up to %s) until the authorizer sees RBAC made after the manifests, so it sees the manifests too\n", in.RBACTimeout)
 	start := time.Now()
 	for _, req := range []access.Request{
-		access.On("get", "", "v1", "nodes").Named(InEffectName),
-		access.On("get", "", "v1", "configmaps").Named(InEffectName).In(ns.Name),
+		access.On("get", "", "v1", "nodes").Named(marker),
+		access.On("get", "", "v1", "configmaps").Named(marker).In(r.namespace),
 	} {
 		if err := r.eventually(ctx, func(ctx context.Context) error {
-			return in.Checker.Check(ctx, sa, req, access.Authorized())
+			return in.Checker.Check(ctx, r.impersonator, req, access.Authorized())
 		}); err != nil {
-			return access.Subject{}, fmt.Errorf("the gate's own RBAC never took effect within %s: %w", in.RBACTimeout, err)
+			return fmt.Errorf("the gate's own RBAC never took effect within %s: %w", in.RBACTimeout, err)
 		}
 	}
 	in.logf("the manifests' RBAC is in effect (%s after the apply; waited %s)\n",
 		time.Since(r.Applied).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	return sa, nil
+	return nil
+}
+
+// clusterRole makes a labelled ClusterRole and binds it to the
+// impersonator cluster-wide; Close removes both.
+func (r *Run) clusterRole(ctx context.Context, generate string, rules ...rbacv1.PolicyRule) error {
+	admin := r.In.Admin
+	cr, err := admin.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{ObjectMeta: r.meta(generate), Rules: rules}, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("creating ClusterRole %s: %w", generate, err)
+	}
+	r.undo = append(r.undo, func(ctx context.Context) error {
+		return ignoreNotFound(admin.RbacV1().ClusterRoles().Delete(ctx, cr.Name, metav1.DeleteOptions{}))
+	})
+	crb, err := admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: r.meta(cr.Name + "-"),
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: cr.Name},
+		Subjects:   []rbacv1.Subject{r.self},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("binding ClusterRole %s: %w", cr.Name, err)
+	}
+	r.undo = append(r.undo, func(ctx context.Context) error {
+		return ignoreNotFound(admin.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{}))
+	})
+	return nil
+}
+
+func (r *Run) meta(generate string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{GenerateName: generate, Labels: r.In.Labels}
 }
 
 // eventually polls check every PollInterval until it passes or RBACTimeout

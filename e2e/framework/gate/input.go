@@ -53,8 +53,17 @@ type Input struct {
 
 	Matrix    *matrix.Matrix
 	Manifests []manifest.Object
-	// ManifestsDir is the folder Manifests came from (for the audit's paths).
-	ManifestsDir string
+	// Base, when set, are the manifests at a base revision: applied and
+	// swept before Manifests (the access diff; findings present there are
+	// not new).
+	Base []manifest.Object
+	// ServiceAccountNamespaces are swept for every ServiceAccount in them,
+	// besides the subjects the manifests and matrices name.
+	ServiceAccountNamespaces []string
+	// Snapshot is the folder of the recorded effective access.
+	Snapshot string
+	// AllowList is the audit's allow-list file ("" or missing: none).
+	AllowList string
 
 	// ExportEvents writes the cluster's events to a file (when a row failed).
 	ExportEvents func(ctx context.Context, path string) error

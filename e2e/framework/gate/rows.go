@@ -47,9 +47,9 @@ func (r *Run) CheckSubject(ctx context.Context, sc matrix.SubjectChecks) error {
 	if err != nil {
 		return err
 	}
-	m, failures := r.Rows(ctx, sc, subject)
+	m, failures, grid := r.rowsWithGrid(ctx, sc, subject)
 	r.addReport(m)
-	path, err := r.writeSubjectReport(m)
+	path, err := r.writeSubjectReport(sc.Subject, m, grid)
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,11 @@ func (r *Run) CheckSubject(ctx context.Context, sc matrix.SubjectChecks) error {
 // got. A row with no harmless request (matrix.Check.Plan) is judged by the
 // access review alone.
 func (r *Run) Rows(ctx context.Context, sc matrix.SubjectChecks, subject access.Subject) (report.Matrix, []string) {
+	m, failures, _ := r.rowsWithGrid(ctx, sc, subject)
+	return m, failures
+}
+
+func (r *Run) rowsWithGrid(ctx context.Context, sc matrix.SubjectChecks, subject access.Subject) (report.Matrix, []string, []report.GridEntry) {
 	do := r.checkFunc(subject)
 	started := time.Now()
 	results, took := matrix.Run(ctx, sc.Checks, Workers, do)
@@ -74,13 +79,15 @@ func (r *Run) Rows(ctx context.Context, sc matrix.SubjectChecks, subject access.
 	m := report.Matrix{Subject: sc.Subject.String(), Detail: subject.String(), Files: FilesOf(sc.Checks),
 		RunID: r.In.RunID, Started: started, Duration: took}
 	var failures []string
+	var grid []report.GridEntry
 	for i, c := range sc.Checks {
 		m.Rows = append(m.Rows, report.RowOf(c, results[i]))
+		grid = append(grid, report.GridEntryOf(c, results[i]))
 		if err := results[i].Err(); err != nil {
 			failures = append(failures, fmt.Sprintf("%s (%s) %s: %v", c.Row, c.Row.Field, c.Target(), err))
 		}
 	}
-	return m, failures
+	return m, failures, grid
 }
 
 func (r *Run) checkFunc(subject access.Subject) func(context.Context, matrix.Check) access.Result {

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"rbac-e2e/e2e/framework/access"
+	"rbac-e2e/e2e/framework/audit"
+	"rbac-e2e/e2e/framework/effective"
 	"rbac-e2e/e2e/framework/manifest"
 	"rbac-e2e/e2e/framework/matrix"
 	"rbac-e2e/e2e/framework/report"
@@ -26,13 +30,33 @@ type Run struct {
 	aggregated map[schema.GroupVersion]string // group versions served by aggregated API servers
 
 	applier      *manifest.Applier
-	applied      []manifest.Applied
+	applied      []manifest.Applied // everything applied, for Close
+	current      []manifest.Applied // the last apply's
 	impersonator access.Subject
+	step         int                           // inEffect's markers so far
+	namespace    string                        // the gate's own namespace
+	self         rbacv1.Subject                // the impersonator
 	undo         []func(context.Context) error // the gate's own objects, in reverse
 
-	mu      sync.Mutex
-	reports []report.Matrix
-	failed  bool
+	api      effective.API // what the last sweep's discovery served
+	base     *State        // at the base revision, when Input.Base is set
+	headOnce sync.Once
+	head     *State
+	headErr  error
+
+	mu              sync.Mutex
+	snapshotChanges []SubjectChanges
+	diff            *Diff
+	findings        []report.Finding
+	findingsDone    bool
+	auditOnce       sync.Once
+	audit           []audit.Finding
+	auditErr        error
+	// findingsBySubject are the audit's findings per subject key.
+	findingsBySubject map[string][]report.Finding
+	subjects          map[string]*subjectReport
+	reports           []report.Matrix
+	failed            bool
 }
 
 // Start checks the input against the cluster (served resources, no probe
@@ -62,13 +86,61 @@ func Start(ctx context.Context, in Input) (*Run, error) {
 		Dynamic: in.Dynamic, Discovery: in.Admin.Discovery(), FieldManager: FieldManager,
 		Labels: in.Labels, OwnedLabel: in.OwnedLabel, OwnedValue: in.OwnedValue, Log: in.Log,
 	}
-	r.applied, err = r.applier.Apply(ctx, in.Manifests)
-	if err != nil {
+	if r.impersonator, err = r.newImpersonator(ctx); err != nil {
 		return r, err
 	}
+	if in.Base != nil {
+		if err := r.apply(ctx, in.Base); err != nil {
+			return r, fmt.Errorf("the manifests at the base: %w", err)
+		}
+		in.logf("sweeping the effective access at the base\n")
+		if r.base, err = r.sweepState(ctx); err != nil {
+			return r, fmt.Errorf("sweeping the base: %w", err)
+		}
+	}
+	if err := r.apply(ctx, in.Manifests); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// apply applies objs, removes what an earlier apply of this run made that
+// objs no longer has, and waits until the authorizer sees the result.
+func (r *Run) apply(ctx context.Context, objs []manifest.Object) error {
+	applied, err := r.applier.Apply(ctx, objs)
+	earlier := r.applied
+	r.applied = append(slices.Clone(earlier), applied...) // Close removes both (NotFound is fine)
+	if err != nil {
+		return err
+	}
+	r.current = applied
+	if gone := notIn(earlier, applied); len(gone) > 0 {
+		r.In.logf("removing %d objects the new manifests no longer have\n", len(gone))
+		if err := r.applier.Delete(ctx, gone, 3*time.Minute); err != nil {
+			return err
+		}
+	}
 	r.Applied = time.Now()
-	r.impersonator, err = r.newImpersonator(ctx)
-	return r, err
+	r.step++
+	return r.inEffect(ctx, r.step)
+}
+
+// notIn is what of earlier later does not name.
+func notIn(earlier, later []manifest.Applied) []manifest.Applied {
+	key := func(a manifest.Applied) string {
+		return a.Resource.String() + "/" + a.GetNamespace() + "/" + a.GetName()
+	}
+	have := map[string]bool{}
+	for _, a := range later {
+		have[key(a)] = true
+	}
+	var out []manifest.Applied
+	for _, a := range earlier {
+		if !have[key(a)] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // MarkFailed records that a spec of the gate failed, so Close exports the
@@ -92,6 +164,9 @@ func (r *Run) Close(ctx context.Context) error {
 		if err := r.In.ExportEvents(ctx, path); err != nil {
 			r.In.logf("the cluster's events could not be exported: %v\n", err)
 		}
+	}
+	if err := r.writePages(); err != nil {
+		errs = append(errs, err)
 	}
 	if len(reports) > 0 {
 		path, err := report.WriteSummary(r.In.ReportDir(), r.In.RunID, reports)

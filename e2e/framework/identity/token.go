@@ -1,5 +1,6 @@
 // Package identity makes the credentials specs act with: ServiceAccounts and
-// their tokens.
+// their tokens, and client certificates (through the CSR API, or signed by
+// a CA the suite holds).
 package identity
 
 import (

@@ -1,9 +1,7 @@
 package rbacpath
 
 import (
-	"slices"
-	"strings"
-
+	"rbac-e2e/e2e/framework/effective"
 	"rbac-e2e/e2e/framework/matrix"
 )
 
@@ -25,42 +23,11 @@ type Identity struct {
 }
 
 // IdentityOf is the identity the API server gives a subject of an access
-// matrix. A ServiceAccount's token authenticates as
-// system:serviceaccount:<ns>:<name> in system:serviceaccounts,
-// system:serviceaccounts:<ns> and system:authenticated. An impersonated
-// user gets the impersonated groups plus system:authenticated
-// (system:unauthenticated for system:anonymous); impersonating a
-// ServiceAccount's user name without groups gives that account's groups,
-// as the impersonation filter does.
+// matrix, the same one the sweep's reviews name (effective.UserInfo): a
+// ServiceAccount's token authenticates in system:serviceaccounts,
+// system:serviceaccounts:<ns> and system:authenticated; an impersonated
+// user gets its groups plus what the impersonation filter adds.
 func IdentityOf(s matrix.Subject) Identity {
-	if s.IsServiceAccount() {
-		ns, _ := s.NamespaceName()
-		return Identity{Name: s.Username(), Groups: []string{ServiceAccounts, ServiceAccounts + ":" + ns, AllAuthenticated}}
-	}
-	groups := slices.Clone(s.Groups)
-	if ns, ok := serviceAccountNamespace(s.User); ok && len(groups) == 0 {
-		groups = []string{ServiceAccounts, ServiceAccounts + ":" + ns}
-	}
-	extra := AllAuthenticated
-	if s.User == Anonymous {
-		extra = AllUnauthenticated
-	}
-	if !slices.Contains(groups, extra) {
-		groups = append(groups, extra)
-	}
-	return Identity{Name: s.User, Groups: groups}
-}
-
-// serviceAccountNamespace reads the namespace out of
-// system:serviceaccount:<ns>:<name>.
-func serviceAccountNamespace(user string) (string, bool) {
-	rest, ok := strings.CutPrefix(user, saUserPrefix)
-	if !ok {
-		return "", false
-	}
-	ns, name, ok := strings.Cut(rest, ":")
-	if !ok || ns == "" || name == "" || strings.Contains(name, ":") {
-		return "", false
-	}
-	return ns, true
+	name, groups := effective.UserInfo(s)
+	return Identity{Name: name, Groups: groups}
 }

@@ -17,6 +17,7 @@ func TestIdentityOf(t *testing.T) {
 		{matrix.Subject{User: "jane@example.com", Groups: []string{"system:masters"}}, Identity{"jane@example.com", []string{"system:masters", "system:authenticated"}}},
 		{matrix.Subject{User: "jane@example.com", Groups: []string{"system:authenticated", "a"}}, Identity{"jane@example.com", []string{"system:authenticated", "a"}}},
 		{matrix.Subject{User: "system:anonymous"}, Identity{"system:anonymous", []string{"system:unauthenticated"}}},
+		{matrix.Subject{User: "bob", Groups: []string{"system:unauthenticated"}}, Identity{"bob", []string{"system:unauthenticated"}}},
 		{matrix.Subject{User: "system:serviceaccount:default:default"}, Identity{"system:serviceaccount:default:default", []string{"system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"}}},
 		{matrix.Subject{User: "system:serviceaccount:default:default", Groups: []string{"g"}}, Identity{"system:serviceaccount:default:default", []string{"g", "system:authenticated"}}},
 	}
