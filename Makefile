@@ -5,20 +5,22 @@ SHELL := /bin/bash
 ARTIFACTS ?= $(CURDIR)/_artifacts
 # Specs wait on the API server far more than they compute: more processes than cores.
 PROCS ?= 4
-# make e2e leaves out the slow tier; make test (CI) runs everything.
-LABELS ?= !slow
+# make e2e leaves out the slow tier, the access diff (it needs a base: make access-diff) and
+# the sweep benchmark (make bench-sweep); make test (CI) runs all but the benchmark.
+LABELS ?= !slow && !access-diff && !bench-sweep
 GINKGO := go tool ginkgo
 GINKGO_FLAGS ?=
 E2E_OFFLINE_NODE_IMAGE ?= $(shell scripts/node-image/build.sh --print-tag)
 export ARTIFACTS E2E_OFFLINE_NODE_IMAGE
 
 .PHONY: test unit e2e e2e-run docker-engine node-image node-image-if-needed dry-run clean-cluster sweep
-.PHONY: bench-gate e2e-hardened snapshot access-diff bench-sweep
+.PHONY: bench-gate e2e-hardened snapshot access-diff bench-sweep bench-suite
 
-## test: unit tests, then every e2e spec (slow ones too) on a kind cluster, then the default
-## set on each production-like kind config. What CI runs.
+## test: unit tests, then every e2e spec on a kind cluster (the slow tier too, and the access
+## diff against HEAD's manifests; not the sweep benchmark), then the default set on each
+## production-like kind config. What CI runs.
 test: unit
-	$(MAKE) e2e LABELS=
+	$(MAKE) access-diff BASE=HEAD DIFF_LABELS='!bench-sweep'
 	$(MAKE) e2e-hardened
 
 ## unit: vet and the tests that need no cluster.
@@ -119,3 +121,11 @@ bench-sweep: docker-engine node-image-if-needed
 	cp -r manifests/. "$$tmp/"; go run ./e2e/cmd/gen-subjects -subjects $(BENCH_SUBJECTS) -out "$$tmp/bench-subjects.yaml"; \
 	status=0; E2E_GATE_MANIFESTS="$$tmp" $(MAKE) e2e-run LABELS='bench-sweep' || status=$$?; \
 	cat "$(ARTIFACTS)/gate/bench-sweep.txt" 2>/dev/null; exit $$status
+
+## bench-suite: BENCH_RUNS warm runs (default 5) of the default set (LABELS, default '!slow')
+## on a reused cluster (E2E_REUSE_CLUSTER=true; one cold run first, not counted); prints
+## min / median / max of the ginkgo run's time and the five slowest specs (median of each
+## spec's junit.xml time). Each run's artifacts: $(ARTIFACTS)/bench-suite/run-N.
+BENCH_RUNS ?= 5
+bench-suite: docker-engine node-image-if-needed
+	BENCH_RUNS=$(BENCH_RUNS) LABELS='$(LABELS)' PROCS=$(PROCS) scripts/bench-suite.sh

@@ -77,7 +77,13 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 			"E2E_GATE_BASE=", // the rows alone: no access diff in the nested run
 			"ARTIFACTS="+artifacts,
 			"E2E_PARENT_RUN_ID="+framework.Env.RunID,
+			// The wrong row fails for good; its re-poll needs no full RBAC bound.
+			// The gate's own RBAC still has to take effect within it (well under 1 s here).
+			"E2E_RBAC_TIMEOUT=5s", // times E2E_TIMEOUT_SCALE, as this run's bounds
 		)
+		// Interrupted, the nested run gets Ctrl-C, not SIGKILL, so it removes what it applied.
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+		cmd.WaitDelay = time.Minute
 		cmd.Stdout, cmd.Stderr = out, out
 		fmt.Fprintf(GinkgoWriter, "running the gate on %s as a nested run (output: %s)\n", matrixFile, output)
 		start := time.Now()

@@ -118,7 +118,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	if !nested {
 		// Leftovers of interrupted earlier runs; ours by label, on any cluster.
+		swept := time.Now()
 		setUpStep(ctx, env, "sweeping earlier runs' leftovers", framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter))
+		fmt.Fprintf(GinkgoWriter, "set-up: start sweep took %s\n", time.Since(swept).Round(10*time.Millisecond))
 	}
 	if inPodSpecsSelected() {
 		switch {

@@ -65,7 +65,7 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 	if err != nil {
 		return Outcome{Err: err}
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept(r))
 	if r.Body != nil {
 		req.Header.Set("Content-Type", r.contentType())
 	}
@@ -93,4 +93,15 @@ func (c *HTTPChannel) Do(ctx context.Context, s Subject, r Request) Outcome {
 		o.Reason, o.Message = status.Reason, status.Message
 	}
 	return o
+}
+
+// accept is the Accept header client-go sends for the request: the dynamic
+// client asks for JSON; its REST client for a non-resource URL takes JSON
+// or anything (/openid/v1/jwks answers application/jwk-set+json, and 406
+// to a client that accepts JSON alone).
+func accept(r Request) string {
+	if r.IsResource() {
+		return "application/json"
+	}
+	return "application/json, */*"
 }

@@ -244,8 +244,13 @@ func TestHTTPChannelSendsRequest(t *testing.T) {
 			if got.body != tt.wantBody {
 				t.Errorf("body = %q, want %q", got.body, tt.wantBody)
 			}
-			if got.accept != "application/json" {
-				t.Errorf("Accept = %q, want application/json", got.accept)
+			// What client-go sends: JSON for resources, JSON or anything for a URL.
+			wantAccept := "application/json"
+			if !tt.req.IsResource() {
+				wantAccept = "application/json, */*"
+			}
+			if got.accept != wantAccept {
+				t.Errorf("Accept = %q, want %q", got.accept, wantAccept)
 			}
 		})
 	}

@@ -52,6 +52,9 @@ func (r *Run) writePages() error {
 			keys[a.Subject.Key()] = a.Subject
 		}
 	}
+	for _, sc := range r.snapshotChanges { // a subject that lost everything
+		keys[sc.Subject.Key()] = sc.Subject
+	}
 	r.mu.Unlock()
 	sorted := make([]string, 0, len(keys))
 	for k := range keys {
@@ -89,26 +92,25 @@ func (r *Run) page(s matrix.Subject) report.Page {
 			}
 		}
 	}
-	var changes []SubjectChanges
+	// The snapshot's verdict (GATE-3) when it was made; else the access
+	// diff from the base (GATE-4), which informs and does not fail.
 	what := "the snapshot (" + r.In.Snapshot + ")"
-	if r.diff != nil {
-		what = "the base (" + r.diff.Base + ")"
-	}
-	changes = append(changes, r.snapshotChanges...)
-	for _, sc := range changes {
-		if sc.Subject.Key() != s.Key() {
-			continue
+	for _, sc := range r.snapshotChanges {
+		if sc.Subject.Key() == s.Key() {
+			p.Failed = true
+			p.Changes = append(p.Changes, sc.Changes...)
 		}
-		p.Failed = true
-		p.Summary = append(p.Summary, fmt.Sprintf("against %s: %d permissions differ", what, len(sc.Changes)))
-		p.Changes = append(p.Changes, sc.Changes...)
 	}
-	if r.diff != nil {
+	if len(p.Changes) == 0 && r.diff != nil {
+		what = "the base (" + r.diff.Base + ")"
 		for _, ds := range r.diff.Subjects {
 			if ds.Subject == s.String() {
 				p.Changes = append(p.Changes, ds.Changes...)
 			}
 		}
+	}
+	if len(p.Changes) > 0 {
+		p.Summary = append(p.Summary, fmt.Sprintf("against %s: %d permissions differ", what, len(p.Changes)))
 	}
 	for _, c := range p.Changes {
 		mismatch := "gained against " + what

@@ -33,7 +33,13 @@ func (r *Run) sweepOnce(ctx context.Context) (effective.Snapshot, effective.Swee
 	if err != nil {
 		return nil, effective.SweepStats{}, err
 	}
-	return effective.Sweep(ctx, effective.SweepInput{Client: r.In.Admin, Subjects: subjects, Candidates: effective.Enumerate(in)})
+	sweep := effective.SweepInput{Client: r.In.Admin, Subjects: subjects, Candidates: effective.Enumerate(in)}
+	alone, why := rbacDecidesAlone(ctx, r.In.Admin)
+	r.In.logf("sweep: %s\n", why)
+	if alone {
+		sweep.RoleBindings = in.RoleBindings
+	}
+	return effective.Sweep(ctx, sweep)
 }
 
 func (r *Run) sweepSubjects(ctx context.Context, manifests []manifest.Object) ([]matrix.Subject, error) {

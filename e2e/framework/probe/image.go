@@ -35,18 +35,33 @@ func WriteImage(binary, archive string) (string, error) {
 		return "", err
 	}
 	sum := sha256.Sum256(bin)
-	tag, err := name.NewTag(Repository + ":" + hex.EncodeToString(sum[:])[:12])
+	ref := Repository + ":" + hex.EncodeToString(sum[:])[:12]
+	return ref, writeImage(bin, archive, ref)
+}
+
+// WriteImageAs is WriteImage with the ref given (Install tags the image
+// with the probe's SourceKey).
+func WriteImageAs(binary, archive, ref string) error {
+	bin, err := os.ReadFile(binary)
 	if err != nil {
-		return "", err
+		return err
+	}
+	return writeImage(bin, archive, ref)
+}
+
+func writeImage(bin []byte, archive, ref string) error {
+	tag, err := name.NewTag(ref)
+	if err != nil {
+		return err
 	}
 	img, err := imageOf(bin)
 	if err != nil {
-		return "", fmt.Errorf("making the probe image: %w", err)
+		return fmt.Errorf("making the probe image: %w", err)
 	}
 	if err := tarball.WriteToFile(archive, tag, img); err != nil {
-		return "", fmt.Errorf("writing the probe image archive %s: %w", archive, err)
+		return fmt.Errorf("writing the probe image archive %s: %w", archive, err)
 	}
-	return Repository + ":" + tag.TagStr(), nil
+	return nil
 }
 
 func imageOf(bin []byte) (v1.Image, error) {

@@ -113,9 +113,15 @@ func (r *Resolver) Paths(id Identity, p effective.Permission) []Path {
 		}
 		out = r.matching(out, Ref{Kind: "ClusterRoleBinding", Name: b.Name}, b.Subjects[i], b.RoleRef, "", p)
 	}
-	if p.Namespace != "" && p.Resource != "" {
+	// The authorizer's namespace: a request on one Namespace object is
+	// authorized inside that namespace, so a RoleBinding there can grant it.
+	ns := ""
+	if p.Resource != "" {
+		ns = p.Request().AuthzNamespace()
+	}
+	if ns != "" {
 		for _, b := range r.objs.RoleBindings {
-			if b.Namespace != p.Namespace {
+			if b.Namespace != ns {
 				continue
 			}
 			i, ok := appliesTo(id, b.Subjects, b.Namespace)

@@ -240,3 +240,29 @@ func TestHolder(t *testing.T) {
 		t.Fatalf("got %v", ps)
 	}
 }
+
+// A request on one Namespace object is authorized inside that namespace, so
+// a RoleBinding there grants patching the namespace itself, and no other.
+func TestPathsOfANamespaceObject(t *testing.T) {
+	r := New(objects(t, `
+kind: Role
+metadata: {name: ns-admin, namespace: apitest}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+---
+kind: RoleBinding
+metadata: {name: wild, namespace: apitest}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ns-admin}
+subjects:
+- {kind: ServiceAccount, name: default, namespace: apitest}`))
+	id := IdentityOf(matrix.Subject{ServiceAccount: "apitest/default"})
+	patch := func(name string) effective.Permission {
+		return effective.Permission{Verb: "patch", Resource: "namespaces", Name: name}
+	}
+	if got := r.Paths(id, patch("apitest")); len(got) != 1 || got[0].String() != `RoleBinding apitest/wild → Role apitest/ns-admin → rules[0] (apiGroups ["*"], resources ["*"], verbs ["*"])` {
+		t.Errorf("patch namespaces apitest: got %v", got)
+	}
+	if got := r.Paths(id, patch("other")); len(got) != 0 {
+		t.Errorf("patch namespaces other: got %v, want no path", got)
+	}
+}
