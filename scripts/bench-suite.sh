@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# bench-suite: BENCH_RUNS warm runs of the default set (LABELS, default '!slow') on a reused
+# bench-suite: BENCH_RUNS warm runs of the default set (LABELS: make passes its default) on a reused
 # cluster (E2E_REUSE_CLUSTER=true). One cold run comes first (it creates or attaches the
 # cluster, builds the probe image) and is not counted. Each run's artifacts go to
 # $ARTIFACTS/bench-suite/run-N (run-0 is the cold one). Prints min / median / max of the
 # ginkgo run's wall time (ginkgo's own "Ran N of M Specs in X seconds": the suite from
 # set-up to clean-up, without compiling) and the five slowest specs (median over the
-# counted runs of each spec's junit.xml time). A failed run fails the bench.
+# counted runs of each spec's junit.xml time), the load after each run and where the time
+# goes (set-up, parallel specs, Serial specs). A failed run fails the bench.
 set -euo pipefail
 runs=${BENCH_RUNS:-5}
 labels=${LABELS-!slow}

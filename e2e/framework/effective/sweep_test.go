@@ -204,7 +204,7 @@ func TestSweepErrorsNameSubjectAndPermission(t *testing.T) {
 		t.Fatal("Sweep() = nil error")
 	}
 	msg := err.Error()
-	for _, want := range []string{"1 of 2 reviews failed", "user alice (impersonated): list secrets at cluster scope: after 1 try:", "no such verb"} {
+	for _, want := range []string{"1 of 2 reviews failed", "user alice: list secrets at cluster scope: after 1 try:", "no such verb"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}

@@ -143,7 +143,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown subject key", "subjects:\n  - serviceaccount: a/b\nrows:\n  - verbs: get\n    urls: /api\n    allowed: true\n",
 			[]string{"m.yaml:2: subjects[0].serviceaccount: unknown key (want one of serviceAccount, user, groups)"}},
 		{"subject twice", "subjects:\n  - user: u\n  - user: u\nrows:\n  - verbs: get\n    urls: /api\n    allowed: true\n",
-			[]string{"m.yaml:3: subjects[1]: user u (impersonated) is named twice (first on line 2)"}},
+			[]string{"m.yaml:3: subjects[1]: user u is named twice (first on line 2)"}},
 		{"duplicate after expansion", "subjects: [{serviceAccount: a/b}]\nrows:\n  - verbs: read\n    resources: v1/pods\n    namespaces: [a, b]\n    allowed: true\n  - verbs: list\n    resources: v1/pods\n    namespaces: b\n    allowed: false\n",
 			[]string{"m.yaml:7: rows[1]: duplicate check after expansion: list pods in namespace b as ServiceAccount a/b is already made by row m.yaml:3 (rows[0]), which says allowed: true"}},
 		{"duplicate within a row", "subjects: [{serviceAccount: a/b}]\nrows:\n  - verbs: [read, get]\n    resources: v1/pods\n    namespaces: a\n    allowed: true\n",

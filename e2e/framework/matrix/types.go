@@ -88,7 +88,7 @@ func (s Subject) String() string {
 	if len(s.Groups) > 0 {
 		str += " in groups " + strings.Join(s.Groups, ", ")
 	}
-	return str + " (impersonated)"
+	return str
 }
 
 // Check is one expanded row: one subject, one verb, one resource (or URL),

@@ -3,6 +3,8 @@ package probe
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,5 +53,41 @@ func TestSourceKeyIsStable(t *testing.T) {
 	}
 	if a != b || len(a) != 64 {
 		t.Fatalf("keys %q and %q: want the same 64 hex digits", a, b)
+	}
+}
+
+// A change to a file the package is built from, or to go.mod, changes the
+// key; a file it is not built from does not.
+func TestSourceKeyFollowsTheSources(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func() string {
+		t.Helper()
+		k, err := sourceKey(context.Background(), dir, "./")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	write("go.mod", "module example.test/p\n\ngo 1.22\n")
+	write("main.go", "package main\n\nfunc main() {}\n")
+	first := key()
+	write("notes.txt", "not a source")
+	if key() != first {
+		t.Fatal("a file outside the build changed the key")
+	}
+	write("main.go", "package main\n\nfunc main() { println() }\n")
+	second := key()
+	if second == first {
+		t.Fatal("a changed Go file left the key as it was")
+	}
+	write("go.mod", "module example.test/p\n\ngo 1.23\n")
+	if key() == second {
+		t.Fatal("a changed go.mod left the key as it was")
 	}
 }

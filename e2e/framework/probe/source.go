@@ -18,16 +18,20 @@ import (
 // go.mod and go.sum (which pin every dependency) and the files of the main
 // module's packages the probe imports. Equal keys build equal binaries, so
 // an image tagged with the key need neither be rebuilt nor loaded again.
-func SourceKey(ctx context.Context) (string, error) {
+func SourceKey(ctx context.Context) (string, error) { return sourceKey(ctx, "", Package) }
+
+// sourceKey is SourceKey for any package, with go list run in dir ("" is
+// the current directory).
+func sourceKey(ctx context.Context, dir, pkg string) (string, error) {
 	const format = `{{if .Standard}}{{if eq .ImportPath "runtime"}}goroot {{.Root}}{{"\n"}}{{end}}` +
 		`{{else if .Module}}{{if .Module.Main}}gomod {{.Module.GoMod}}{{"\n"}}` +
 		`{{$d := .Dir}}{{range .GoFiles}}file {{$d}}/{{.}}{{"\n"}}{{end}}{{range .EmbedFiles}}file {{$d}}/{{.}}{{"\n"}}{{end}}{{end}}{{end}}`
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", format, Package)
-	cmd.Env = append(os.Environ(), buildEnv()...)
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", format, pkg)
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), buildEnv()...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go list -deps %s: %v\n%s", Package, err, stderr.String())
+		return "", fmt.Errorf("go list -deps %s: %v\n%s", pkg, err, stderr.String())
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "target %s flags %q\n", runtime.GOARCH, buildFlags)
