@@ -1,6 +1,3 @@
-// Package framework gives each spec a fresh namespace, the cluster's clients
-// and the access checker, and removes what the spec made even when it fails;
-// a failed spec's objects are written to its forensics folder first.
 package framework
 
 import (

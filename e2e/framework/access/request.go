@@ -1,6 +1,3 @@
-// Package access describes API requests once and makes them through two
-// channels (client-go and plain net/http) plus an access review, so a spec
-// can say who asks what and what must come back.
 package access
 
 import (

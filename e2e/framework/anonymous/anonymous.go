@@ -1,6 +1,3 @@
-// Package anonymous finds out what a cluster's kube-apiserver does with a
-// request that carries no credentials at all, from its command line and
-// authentication configuration file, not from the request under test.
 package anonymous
 
 import (

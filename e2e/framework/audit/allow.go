@@ -60,7 +60,7 @@ func LoadAllowList(root, file string) (*AllowList, error) {
 // ParseAllowList reads an allow-list file's content, named file in errors.
 // Every problem comes back at once, each naming file, line and field.
 func ParseAllowList(file string, data []byte) (*AllowList, error) {
-	p := &allowParser{file: file}
+	p := &allowParser{NodeParser: matrix.NewNodeParser(file), file: file}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -76,14 +76,14 @@ func ParseAllowList(file string, data []byte) (*AllowList, error) {
 		return nil, matrix.SyntaxError(file, data, err)
 	}
 	list := &AllowList{File: file}
-	top, ok := p.mapping(doc.Content[0], "", allowTopKeys)
+	top, ok := p.Mapping(doc.Content[0], "", allowTopKeys)
 	if ok && top["allow"] == nil {
-		p.fail(doc.Content[0], "allow", "missing")
+		p.Fail(doc.Content[0], "allow", "missing")
 	}
 	if n := top["allow"]; n != nil {
-		n = deref(n)
+		n = matrix.Deref(n)
 		if n.Kind != yaml.SequenceNode {
-			p.fail(n, "allow", "want a list of entries, got %s", describe(n))
+			p.Fail(n, "allow", "want a list of entries, got %s", matrix.Describe(n))
 		} else {
 			for i, e := range n.Content {
 				if entry, ok := p.entry(e, fmt.Sprintf("allow[%d]", i)); ok {
@@ -92,38 +92,35 @@ func ParseAllowList(file string, data []byte) (*AllowList, error) {
 			}
 		}
 	}
-	if len(p.errs) > 0 {
-		slices.SortStableFunc(p.errs, func(a, b error) int {
+	if len(p.Errs()) > 0 {
+		slices.SortStableFunc(p.Errs(), func(a, b error) int {
 			var ea, eb *matrix.Error
 			errors.As(a, &ea)
 			errors.As(b, &eb)
 			return ea.Line - eb.Line
 		})
-		return nil, errors.Join(p.errs...)
+		return nil, errors.Join(p.Errs()...)
 	}
 	return list, nil
 }
 
+// allowParser reads an allow-list's nodes with the access matrices' parser.
 type allowParser struct {
+	*matrix.NodeParser
 	file string
-	errs []error
 }
 
 func (p *allowParser) errorf(line int, field, format string, args ...any) *matrix.Error {
 	return &matrix.Error{Pos: matrix.Pos{File: p.file, Line: line, Field: field}, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (p *allowParser) fail(n *yaml.Node, field, format string, args ...any) {
-	p.errs = append(p.errs, p.errorf(n.Line, field, format, args...))
-}
-
 func (p *allowParser) entry(n *yaml.Node, field string) (Entry, bool) {
-	n = deref(n)
-	m, ok := p.mapping(n, field, entryKeys)
+	n = matrix.Deref(n)
+	m, ok := p.Mapping(n, field, entryKeys)
 	if !ok {
 		return Entry{}, false
 	}
-	before := len(p.errs)
+	before := len(p.Errs())
 	e := Entry{Pos: matrix.Pos{File: p.file, Line: n.Line, Field: field}}
 	given := 0
 	for _, k := range []string{"serviceAccount", "user", "group"} {
@@ -133,67 +130,67 @@ func (p *allowParser) entry(n *yaml.Node, field string) (Entry, bool) {
 	}
 	switch {
 	case given != 1:
-		p.fail(n, field, "want exactly one of serviceAccount: namespace/name, user: (with groups: when needed) or group:")
+		p.Fail(n, field, "want exactly one of serviceAccount: namespace/name, user: (with groups: when needed) or group:")
 	case m["groups"] != nil && m["user"] == nil:
-		p.fail(m["groups"], join(field, "groups"), "groups go with a user")
+		p.Fail(m["groups"], matrix.JoinField(field, "groups"), "groups go with a user")
 	case m["serviceAccount"] != nil:
-		f := join(field, "serviceAccount")
-		if v, ok := p.scalar(m["serviceAccount"], f); ok {
+		f := matrix.JoinField(field, "serviceAccount")
+		if v, ok := p.Scalar(m["serviceAccount"], f); ok {
 			ns, name, found := strings.Cut(v, "/")
 			if !found || len(validation.IsDNS1123Label(ns)) > 0 || len(validation.IsDNS1123Subdomain(name)) > 0 {
-				p.fail(m["serviceAccount"], f, "want namespace/name, got %q", v)
+				p.Fail(m["serviceAccount"], f, "want namespace/name, got %q", v)
 			}
 			e.Subject, e.SubjectKey = "ServiceAccount "+v, "serviceaccount:"+v
 		}
 	case m["user"] != nil:
-		user, _ := p.scalar(m["user"], join(field, "user"))
+		user, _ := p.Scalar(m["user"], matrix.JoinField(field, "user"))
 		var groups []string
 		if m["groups"] != nil {
-			for _, it := range p.list(m["groups"], join(field, "groups")) {
-				groups = append(groups, it.value)
+			for _, it := range p.List(m["groups"], matrix.JoinField(field, "groups")) {
+				groups = append(groups, it.Value)
 			}
 		}
 		e.Subject, e.SubjectKey = "User "+user, userKey(user, groups)
 	case m["group"] != nil:
-		g, _ := p.scalar(m["group"], join(field, "group"))
+		g, _ := p.Scalar(m["group"], matrix.JoinField(field, "group"))
 		e.Subject, e.SubjectKey = "Group "+g, groupKey(g)
 	}
 	if m["rules"] == nil {
-		p.fail(n, join(field, "rules"), "missing: name the rule IDs this entry accepts (%s)", strings.Join(RuleIDs(), ", "))
+		p.Fail(n, matrix.JoinField(field, "rules"), "missing: name the rule IDs this entry accepts (%s)", strings.Join(RuleIDs(), ", "))
 	} else {
-		for _, it := range p.list(m["rules"], join(field, "rules")) {
-			if _, ok := RuleByID(it.value); !ok {
-				p.fail(it.node, it.field, "unknown rule ID %q (want one of %s)", it.value, strings.Join(RuleIDs(), ", "))
+		for _, it := range p.List(m["rules"], matrix.JoinField(field, "rules")) {
+			if _, ok := RuleByID(it.Value); !ok {
+				p.Fail(it.Node, it.Field, "unknown rule ID %q (want one of %s)", it.Value, strings.Join(RuleIDs(), ", "))
 				continue
 			}
-			e.Rules = append(e.Rules, it.value)
+			e.Rules = append(e.Rules, it.Value)
 		}
 	}
 	if m["scopes"] != nil {
-		for _, it := range p.list(m["scopes"], join(field, "scopes")) {
-			if it.value != "cluster" && len(validation.IsDNS1123Label(it.value)) > 0 {
-				p.fail(it.node, it.field, "want cluster or a namespace name, got %q", it.value)
+		for _, it := range p.List(m["scopes"], matrix.JoinField(field, "scopes")) {
+			if it.Value != "cluster" && len(validation.IsDNS1123Label(it.Value)) > 0 {
+				p.Fail(it.Node, it.Field, "want cluster or a namespace name, got %q", it.Value)
 				continue
 			}
-			e.Scopes = append(e.Scopes, it.value)
+			e.Scopes = append(e.Scopes, it.Value)
 		}
 	}
 	if m["permissions"] != nil {
-		for _, it := range p.list(m["permissions"], join(field, "permissions")) {
-			perm, err := checkPermission(it.value)
+		for _, it := range p.List(m["permissions"], matrix.JoinField(field, "permissions")) {
+			perm, err := checkPermission(it.Value)
 			if err != nil {
-				p.fail(it.node, it.field, "%v", err)
+				p.Fail(it.Node, it.Field, "%v", err)
 				continue
 			}
 			e.Permissions = append(e.Permissions, perm)
 		}
 	}
 	if m["reason"] == nil {
-		p.fail(n, join(field, "reason"), "missing: say why the team accepts this grant")
+		p.Fail(n, matrix.JoinField(field, "reason"), "missing: say why the team accepts this grant")
 	} else {
-		e.Reason, _ = p.scalar(m["reason"], join(field, "reason"))
+		e.Reason, _ = p.Scalar(m["reason"], matrix.JoinField(field, "reason"))
 	}
-	return e, len(p.errs) == before
+	return e, len(p.Errs()) == before
 }
 
 // checkPermission accepts a permission as findings print it: "verb

@@ -1,5 +1,3 @@
-// Package cluster brings up the suite's kind cluster through kind's library:
-// create, reuse, delete, logs, and commands on its nodes.
 package cluster
 
 import (

@@ -30,25 +30,7 @@ func (p Permission) Key() string {
 // String reads like "get secrets in namespace team-a", "list
 // deployments.apps at cluster scope", "get pods/log in namespace a",
 // "impersonate users alice at cluster scope" or "get /metrics".
-func (p Permission) String() string {
-	if p.IsURL() {
-		return p.Verb + " " + p.URL
-	}
-	t := p.Verb + " " + p.Resource
-	if p.Group != "" {
-		t += "." + p.Group
-	}
-	if p.Subresource != "" {
-		t += "/" + p.Subresource
-	}
-	if p.Name != "" {
-		t += " " + p.Name
-	}
-	if p.Namespace != "" {
-		return t + " in namespace " + p.Namespace
-	}
-	return t + " at cluster scope"
-}
+func (p Permission) String() string { return p.Request().Target() }
 
 // Compare orders permissions: resource ones first, by group, resource,
 // subresource, namespace (cluster scope first), name, then verb in the

@@ -1,8 +1,3 @@
-// Package effective computes what a set of subjects may actually do on a
-// cluster: it enumerates candidate permissions (discovery × verbs × scopes,
-// names and URLs found in roles), asks the API server about each through
-// SubjectAccessReviews, compacts the answers into access-matrix rows and
-// diffs two such snapshots. It never imports Ginkgo.
 package effective
 
 import (

@@ -1,8 +1,3 @@
-// Package gate is the RBAC gate's orchestration, without Ginkgo: apply a
-// team's manifests, wait until the authorizer sees them, act as each
-// subject with its real credentials (a TokenRequest token, or an
-// impersonator's), check every row with a re-poll for what the controller
-// manager derives later, and write the reports. Specs only declare.
 package gate
 
 import (

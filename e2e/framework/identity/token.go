@@ -1,6 +1,3 @@
-// Package identity makes the credentials specs act with: ServiceAccounts and
-// their tokens, and client certificates (through the CSR API, or signed by
-// a CA the suite holds).
 package identity
 
 import (

@@ -1,6 +1,3 @@
-// Package manifest loads the RBAC under test (manifests/*.yaml) and applies
-// it to a cluster with server-side apply, then removes exactly what it
-// applied.
 package manifest
 
 import (

@@ -1,7 +1,3 @@
-// Package matrix loads access-matrix fixtures: who (a ServiceAccount, or a
-// user and groups reached through impersonation) may or may not make which
-// request. Files are validated completely before anything touches a
-// cluster, and every error names the file, the line and the field.
 package matrix
 
 import (

@@ -1,6 +1,3 @@
-// Package probe builds the in-pod probe (rbac-e2e/e2e/probe) into an image
-// without a registry or a Docker build, loads it into the kind nodes, and
-// runs it in Pods whose logs it reads back as wire.Lines.
 package probe
 
 import (

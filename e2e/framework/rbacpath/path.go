@@ -1,7 +1,3 @@
-// Package rbacpath explains an RBAC grant: given a cluster's RBAC objects, a
-// subject and one permission, it returns every path that grants it —
-// binding → role → rule, with ClusterRole aggregation shown. It applies
-// RBAC's own matching rules, and never imports Ginkgo.
 package rbacpath
 
 import (

@@ -1,5 +1,3 @@
-// Package report writes the human-readable access-matrix reports: one
-// Markdown file per subject, failures first, and a summary of the run.
 package report
 
 import (

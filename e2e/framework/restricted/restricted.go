@@ -1,6 +1,3 @@
-// Package restricted is what the suite's own Pods are made of so that they
-// run unchanged on a cluster that enforces Pod Security "restricted" and on
-// any kind node image without a registry.
 package restricted
 
 import (

@@ -1,6 +1,3 @@
-// Package secrets keeps credentials out of everything the suite prints or
-// writes: it redacts bodies and strings before they are stored, and scans
-// what a run wrote for the tokens it minted or read.
 package secrets
 
 import (
