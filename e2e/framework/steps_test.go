@@ -9,6 +9,7 @@ import (
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 func TestRulesAndSubjectsText(t *testing.T) {
@@ -53,9 +54,10 @@ func TestProgress(t *testing.T) {
 	stop := Progress(context.Background(), &out, 10*time.Millisecond, deadline, func(now time.Time) string {
 		return "a 401 in " + deadline.Sub(now).Round(time.Hour).String()
 	})
-	for i := 0; i < 200 && strings.Count(out.String(), "\n") < 2; i++ {
-		time.Sleep(5 * time.Millisecond)
-	}
+	// Two intervals' lines, polled within a bound far above the 10ms interval.
+	_ = wait.PollUntilContextTimeout(context.Background(), 5*time.Millisecond, time.Second, true, func(context.Context) (bool, error) {
+		return strings.Count(out.String(), "\n") >= 2, nil
+	})
 	stop()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) < 2 {
@@ -65,6 +67,7 @@ func TestProgress(t *testing.T) {
 		t.Errorf("progress line = %q", lines[0])
 	}
 	n := len(out.String())
+	// Three intervals with nothing printed: a stopped Progress stays quiet.
 	time.Sleep(30 * time.Millisecond)
 	if len(out.String()) != n {
 		t.Error("Progress printed after stop")

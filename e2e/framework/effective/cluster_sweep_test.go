@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -116,16 +117,12 @@ func TestClusterSweep(t *testing.T) {
 	// the last applied binding answers.
 	waitFor := func(user string, p effective.Permission) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
+		err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
 			snap, _, err := effective.Sweep(ctx, effective.SweepInput{Client: client, Subjects: []matrix.Subject{{User: user}}, Candidates: []effective.Permission{p}})
-			if err == nil && len(snap[0].Allowed) == 1 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s still may not %s", user, p)
-			}
-			time.Sleep(200 * time.Millisecond)
+			return err == nil && len(snap[0].Allowed) == 1, nil
+		})
+		if err != nil {
+			t.Fatalf("%s still may not %s after 30s: %v", user, p, err)
 		}
 	}
 	waitFor("example@example.com", effective.Permission{Verb: "get", Version: "v1", Resource: "secrets", Namespace: "kube-system"})
