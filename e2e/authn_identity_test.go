@@ -22,7 +22,7 @@ import (
 	"rbac-e2e/e2e/framework/identity"
 )
 
-var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), func() {
+var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), longSpecs(30), func() {
 	f := framework.New("authn")
 	listNamespaces := access.On("list", "", "v1", "namespaces")
 

@@ -15,7 +15,7 @@ import (
 	"rbac-e2e/e2e/framework/restricted"
 )
 
-var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), func() {
+var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(50), func() {
 	f := framework.New("authn")
 	discovery := access.Get("/api")
 

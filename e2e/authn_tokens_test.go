@@ -103,7 +103,7 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 	// exp + leeway.
 	// Its own progress line each minute stands in for Ginkgo's progress
 	// reports (held off until the spec is nearly out of time).
-	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), SpecTimeout(framework.Scaled(15*time.Minute)), PollProgressAfter(framework.Scaled(14*time.Minute)), func(ctx SpecContext) {
+	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), longSpecs(200), SpecTimeout(framework.Scaled(15*time.Minute)), PollProgressAfter(framework.Scaled(14*time.Minute)), func(ctx SpecContext) {
 		_, token := f.TokenForNew(ctx, "short-lived", identity.WithExpiration(10*time.Minute))
 		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
 		tok, err := identity.ParseToken(token.BearerToken())

@@ -14,7 +14,7 @@ import (
 	"rbac-e2e/e2e/framework/matrix"
 )
 
-var _ = Describe("RBAC authorization: roles", Label("authz"), func() {
+var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), func() {
 	f := framework.New("authz-roles")
 
 	// AUTHZ-5: the seed's wildcard ClusterRole sample-cluster-role (apiGroups,

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -33,111 +34,176 @@ rows:
 const gate2WrongLine = 5
 
 // GATE-2 asserted: the gate is run on a deliberately wrong matrix as a
-// nested run of this very suite binary against this run's cluster, and what
-// it leaves behind is read as a team would read it. A nested run, not a
-// call into the gate's code: the JUnit file, the reports and the exported
+// nested run of this very suite binary against the gate's cluster, and
+// what it leaves behind is read as a team would read it. A nested run, not
+// a call into the gate's code: the JUnit file, the reports and the exported
 // logs are made by the same code paths as in a real run, and the nested
 // run's failure stays out of this run's reports (its output goes to a
-// file; one summary line comes here).
-var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
-	It("GATE-2: a failing gate names the row and what each channel got, in its report and JUnit, and exports the cluster's logs", func(ctx SpecContext) {
-		if settings.ParentRunID != "" {
-			Skip("a nested run (E2E_PARENT_RUN_ID is set) does not start another one")
-		}
-		tmp, err := os.MkdirTemp("", "rbac-e2e-gate2-")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			if CurrentSpecReport().Failed() {
-				fmt.Fprintf(GinkgoWriter, "the nested run's files are kept in %s\n", tmp)
-				return
-			}
-			_ = os.RemoveAll(tmp)
-		})
-		fixtures, artifacts := filepath.Join(tmp, "fixtures"), filepath.Join(tmp, "artifacts")
-		junit, output := filepath.Join(tmp, "junit.xml"), filepath.Join(tmp, "output.txt")
-		Expect(os.MkdirAll(fixtures, 0o755)).To(Succeed())
-		matrixFile := filepath.Join(fixtures, "wrong.yaml")
-		Expect(os.WriteFile(matrixFile, []byte(gate2WrongMatrix), 0o644)).To(Succeed())
-		row := fmt.Sprintf("%s:%d", matrixFile, gate2WrongLine)
+// file; one summary line comes here). It checks the manifests this run's
+// gate applied (E2E_GATE_APPLIED) and starts as soon as they are in
+// effect, so it runs while the gate's other specs do; the spec waits for
+// it last.
+var gateReportLabels = Label("GATE-2", "gate-report")
 
-		kubeconfig := settings.Kubeconfig
-		if kubeconfig == "" {
-			kubeconfig = framework.Env.Cluster.KubeconfigPath
-		}
-		out, err := os.Create(output)
-		Expect(err).NotTo(HaveOccurred())
+// gateReportSelected tells whether this run starts the nested run.
+func gateReportSelected() bool {
+	return settings.ParentRunID == "" && Label(append([]string{"gate"}, gateReportLabels...)...).MatchesLabelFilter(GinkgoLabelFilter())
+}
+
+// nestedGate is the nested run of GATE-2, started by the gate's BeforeAll.
+type nestedGate struct {
+	tmp, fixtures, artifacts, junit, output, row string
+	cancel                                       context.CancelFunc
+	done                                         chan struct{}
+	err                                          error
+	took                                         time.Duration
+	keep                                         bool // the spec failed: the files stay for a look
+}
+
+// startNestedGate starts the gate on the wrong matrix against env's
+// cluster, where this run's gate has applied the manifests.
+func startNestedGate(env *framework.Environment) (*nestedGate, error) {
+	tmp, err := os.MkdirTemp("", "rbac-e2e-gate2-")
+	if err != nil {
+		return nil, err
+	}
+	n := &nestedGate{tmp: tmp, fixtures: filepath.Join(tmp, "fixtures"), artifacts: filepath.Join(tmp, "artifacts"),
+		junit: filepath.Join(tmp, "junit.xml"), output: filepath.Join(tmp, "output.txt"), done: make(chan struct{})}
+	if err := os.MkdirAll(n.fixtures, 0o755); err != nil {
+		return nil, err
+	}
+	matrixFile := filepath.Join(n.fixtures, "wrong.yaml")
+	if err := os.WriteFile(matrixFile, []byte(gate2WrongMatrix), 0o644); err != nil {
+		return nil, err
+	}
+	n.row = fmt.Sprintf("%s:%d", matrixFile, gate2WrongLine)
+	out, err := os.Create(n.output)
+	if err != nil {
+		return nil, err
+	}
+	// Not the BeforeAll's context: the run outlives it. stop ends it.
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	// The rows' specs alone: GATE-2 is about what a failing row leaves behind.
+	cmd := exec.CommandContext(ctx, suiteBinary(), "-ginkgo.label-filter=gate && !snapshot && !access-diff && !audit && !bench-sweep && !gate-report", "-ginkgo.junit-report="+n.junit, "-ginkgo.no-color")
+	// Later entries win: these override what this run was given.
+	cmd.Env = append(os.Environ(),
+		"E2E_KUBECONFIG="+gateKubeconfig(env),
+		"E2E_ALLOW_EXISTING_CLUSTER=true",
+		"E2E_GATE_FIXTURES="+n.fixtures,
+		"E2E_GATE_BASE=", // the rows alone: no access diff in the nested run
+		"E2E_GATE_APPLIED=true",
+		"ARTIFACTS="+n.artifacts,
+		"E2E_PARENT_RUN_ID="+env.RunID,
+		// The wrong row fails for good; its re-poll needs no full RBAC bound.
+		// The gate's own RBAC still has to take effect within it (well under 1 s here).
+		"E2E_RBAC_TIMEOUT=5s", // times E2E_TIMEOUT_SCALE, as this run's bounds
+	)
+	// Interrupted, the nested run gets Ctrl-C, not SIGKILL, so it removes what it made.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Minute
+	cmd.Stdout, cmd.Stderr = out, out
+	fmt.Fprintf(GinkgoWriter, "running the gate on %s as a nested run (output: %s)\n", matrixFile, n.output)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		out.Close()
+		cancel()
+		return nil, fmt.Errorf("starting the nested run: %w", err)
+	}
+	go func() {
+		defer close(n.done)
 		defer out.Close()
-		// The rows' specs alone: GATE-2 is about what a failing row leaves behind.
-		cmd := exec.CommandContext(ctx, suiteBinary(), "-ginkgo.label-filter=gate && !snapshot && !access-diff && !audit && !bench-sweep", "-ginkgo.junit-report="+junit, "-ginkgo.no-color")
-		// Later entries win: these override what this run was given.
-		cmd.Env = append(os.Environ(),
-			"E2E_KUBECONFIG="+kubeconfig,
-			"E2E_ALLOW_EXISTING_CLUSTER=true",
-			"E2E_GATE_FIXTURES="+fixtures,
-			"E2E_GATE_BASE=", // the rows alone: no access diff in the nested run
-			"ARTIFACTS="+artifacts,
-			"E2E_PARENT_RUN_ID="+framework.Env.RunID,
-			// The wrong row fails for good; its re-poll needs no full RBAC bound.
-			// The gate's own RBAC still has to take effect within it (well under 1 s here).
-			"E2E_RBAC_TIMEOUT=5s", // times E2E_TIMEOUT_SCALE, as this run's bounds
-		)
-		// Interrupted, the nested run gets Ctrl-C, not SIGKILL, so it removes what it applied.
-		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-		cmd.WaitDelay = time.Minute
-		cmd.Stdout, cmd.Stderr = out, out
-		fmt.Fprintf(GinkgoWriter, "running the gate on %s as a nested run (output: %s)\n", matrixFile, output)
-		start := time.Now()
-		runErr := cmd.Run()
-		took := time.Since(start).Round(time.Second)
-		counts := junitCounts(junit)
-		fmt.Fprintf(GinkgoWriter, "nested gate run: %s after %s; %s; output: %s\n", exitText(runErr), took, counts, output)
+		n.err = cmd.Wait()
+		n.took = time.Since(start).Round(100 * time.Millisecond)
+	}()
+	return n, nil
+}
 
-		var exit *exec.ExitError
-		Expect(errors.As(runErr, &exit)).To(BeTrue(),
-			"the gate on a wrong matrix (%s says test-in-cluster:default cannot list pods; default-view allows it) must fail with a non-zero exit, but the nested run %s (%s; output: %s)",
-			row, exitText(runErr), counts, output)
+// gateKubeconfig is the admin kubeconfig of the gate's cluster.
+func gateKubeconfig(env *framework.Environment) string {
+	if env.Cluster != nil && env.Cluster.KubeconfigPath != "" {
+		return env.Cluster.KubeconfigPath
+	}
+	return settings.Kubeconfig
+}
 
-		xmlBody, err := os.ReadFile(junit)
-		Expect(err).NotTo(HaveOccurred(), "the nested run's JUnit report")
-		Expect(string(xmlBody)).To(ContainSubstring(row), "the JUnit report %s names the failing row", junit)
-		for _, ch := range []string{"client-go", "http"} {
-			Expect(string(xmlBody)).To(MatchRegexp(`%s[^\n]*200 OK`, regexp.QuoteMeta(ch)),
-				"the JUnit report %s says what %s got for %s (200 OK)", junit, ch, row)
-		}
+// wait returns once the nested run ended (or ctx did).
+func (n *nestedGate) wait(ctx context.Context) error {
+	select {
+	case <-n.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
-		subject := "ServiceAccount test-in-cluster/default"
-		pagePath := filepath.Join(artifacts, "gate", report.FileName(subject))
-		page, err := os.ReadFile(pagePath)
-		Expect(err).NotTo(HaveOccurred(), "the nested run's page for %s", subject)
-		Expect(string(page)).To(ContainSubstring("## Access grid"), "the page %s has an access grid", pagePath)
-		Expect(string(page)).To(MatchRegexp(`\| pods \|[^\n]*\*\*✔\*\*⚠`), "the page %s marks the mismatch of list pods (allowed, expected denied) in its grid", pagePath)
-		Expect(string(page)).To(ContainSubstring(row), "the page %s explains the mismatch with the row %s", pagePath, row)
-		Expect(string(page)).To(ContainSubstring("("+report.ChecksFileName(subject)+")"), "the page %s links the per-check report", pagePath)
-		_, err = os.Stat(filepath.Join(artifacts, "gate", report.JSONFileName(subject)))
-		Expect(err).NotTo(HaveOccurred(), "the page's JSON beside it")
+// stop interrupts the nested run if it still runs, waits for it (it
+// removes what it made), and removes its files unless the spec failed.
+func (n *nestedGate) stop() {
+	n.cancel()
+	<-n.done
+	if n.keep {
+		fmt.Fprintf(GinkgoWriter, "the nested run's files are kept in %s\n", n.tmp)
+		return
+	}
+	_ = os.RemoveAll(n.tmp)
+}
 
-		reportPath := filepath.Join(artifacts, "gate", report.ChecksFileName(subject))
-		md, err := os.ReadFile(reportPath)
-		Expect(err).NotTo(HaveOccurred(), "the nested run's per-check report")
-		Expect(string(md)).To(ContainSubstring("| client-go | http | review |"), "the report %s has a column per channel", reportPath)
-		line := lineWith(string(md), row)
-		Expect(line).NotTo(BeEmpty(), "the report %s names the failing row %s", reportPath, row)
-		Expect(line).To(ContainSubstring("**FAIL**"), "the report %s marks %s failed", reportPath, row)
-		Expect(strings.Count(line, "**200 OK**")).To(Equal(2), "the report %s shows what client-go and http got for %s: %s", reportPath, row, line)
+// expectNestedGateFailed is GATE-2's spec: the nested run failed, and its
+// JUnit, pages, per-check report and kind logs say so as a team reads them.
+func expectNestedGateFailed(ctx context.Context, n *nestedGate, env *framework.Environment) {
+	DeferCleanup(func() { n.keep = CurrentSpecReport().Failed() })
+	Expect(n).NotTo(BeNil(), "the gate's set-up did not start the nested run")
+	Expect(n.wait(ctx)).To(Succeed(), "waiting for the nested run (output: %s)", n.output)
+	runErr, row, junit, artifacts := n.err, n.row, n.junit, n.artifacts
+	counts := junitCounts(junit)
+	fmt.Fprintf(GinkgoWriter, "nested gate run: %s after %s; %s; output: %s\n", exitText(runErr), n.took, counts, n.output)
 
-		if framework.Env.Cluster == nil {
-			fmt.Fprintf(GinkgoWriter, "GATE-2: the nested run failed; its JUnit and %s name %s with what client-go and http got; not a kind cluster reachable through the local Docker engine: its kind logs are not asserted\n",
-				filepath.Base(reportPath), row)
-			return
-		}
-		logs := filepath.Join(artifacts, "kind-logs")
-		entries, err := os.ReadDir(logs)
-		Expect(err).NotTo(HaveOccurred(), "the failed nested run exports the kind cluster's logs to %s", logs)
-		Expect(entries).NotTo(BeEmpty(), "the kind logs folder %s of the failed nested run is empty", logs)
-		fmt.Fprintf(GinkgoWriter, "GATE-2: the nested run failed; its JUnit and %s name %s with what client-go and http got; kind logs exported (%d entries)\n",
-			filepath.Base(reportPath), row, len(entries))
-	}, NodeTimeout(10*time.Minute))
-})
+	var exit *exec.ExitError
+	Expect(errors.As(runErr, &exit)).To(BeTrue(),
+		"the gate on a wrong matrix (%s says test-in-cluster:default cannot list pods; default-view allows it) must fail with a non-zero exit, but the nested run %s (%s; output: %s)",
+		row, exitText(runErr), counts, n.output)
+
+	xmlBody, err := os.ReadFile(junit)
+	Expect(err).NotTo(HaveOccurred(), "the nested run's JUnit report")
+	Expect(string(xmlBody)).To(ContainSubstring(row), "the JUnit report %s names the failing row", junit)
+	for _, ch := range []string{"client-go", "http"} {
+		Expect(string(xmlBody)).To(MatchRegexp(`%s[^\n]*200 OK`, regexp.QuoteMeta(ch)),
+			"the JUnit report %s says what %s got for %s (200 OK)", junit, ch, row)
+	}
+
+	subject := "ServiceAccount test-in-cluster/default"
+	pagePath := filepath.Join(artifacts, "gate", report.FileName(subject))
+	page, err := os.ReadFile(pagePath)
+	Expect(err).NotTo(HaveOccurred(), "the nested run's page for %s", subject)
+	Expect(string(page)).To(ContainSubstring("## Access grid"), "the page %s has an access grid", pagePath)
+	Expect(string(page)).To(MatchRegexp(`\| pods \|[^\n]*\*\*✔\*\*⚠`), "the page %s marks the mismatch of list pods (allowed, expected denied) in its grid", pagePath)
+	Expect(string(page)).To(ContainSubstring(row), "the page %s explains the mismatch with the row %s", pagePath, row)
+	Expect(string(page)).To(ContainSubstring("("+report.ChecksFileName(subject)+")"), "the page %s links the per-check report", pagePath)
+	_, err = os.Stat(filepath.Join(artifacts, "gate", report.JSONFileName(subject)))
+	Expect(err).NotTo(HaveOccurred(), "the page's JSON beside it")
+
+	reportPath := filepath.Join(artifacts, "gate", report.ChecksFileName(subject))
+	md, err := os.ReadFile(reportPath)
+	Expect(err).NotTo(HaveOccurred(), "the nested run's per-check report")
+	Expect(string(md)).To(ContainSubstring("| client-go | http | review |"), "the report %s has a column per channel", reportPath)
+	line := lineWith(string(md), row)
+	Expect(line).NotTo(BeEmpty(), "the report %s names the failing row %s", reportPath, row)
+	Expect(line).To(ContainSubstring("**FAIL**"), "the report %s marks %s failed", reportPath, row)
+	Expect(strings.Count(line, "**200 OK**")).To(Equal(2), "the report %s shows what client-go and http got for %s: %s", reportPath, row, line)
+
+	if env.Cluster == nil {
+		fmt.Fprintf(GinkgoWriter, "GATE-2: the nested run failed; its JUnit and %s name %s with what client-go and http got; not a kind cluster reachable through the local Docker engine: its kind logs are not asserted\n",
+			filepath.Base(reportPath), row)
+		return
+	}
+	logs := filepath.Join(artifacts, "kind-logs")
+	entries, err := os.ReadDir(logs)
+	Expect(err).NotTo(HaveOccurred(), "the failed nested run exports the kind cluster's logs to %s", logs)
+	Expect(entries).NotTo(BeEmpty(), "the kind logs folder %s of the failed nested run is empty", logs)
+	fmt.Fprintf(GinkgoWriter, "GATE-2: the nested run failed; its JUnit and %s name %s with what client-go and http got; kind logs exported (%d entries)\n",
+		filepath.Base(reportPath), row, len(entries))
+}
 
 // suiteBinary is this very test binary. On Linux /proc/self/exe, not
 // os.Args[0]: ginkgo builds the binary into the package folder, and another

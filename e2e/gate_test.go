@@ -53,7 +53,7 @@ func init() {
 	beforeCluster = append(beforeCluster, func() error {
 		filter := GinkgoLabelFilter()
 		selected := false
-		for _, l := range []Labels{rowLabels, snapshotLabels, diffLabels, auditLabels, benchLabels} {
+		for _, l := range []Labels{rowLabels, snapshotLabels, diffLabels, auditLabels, benchLabels, gateReportLabels} {
 			selected = selected || Label(append([]string{"gate"}, l...)...).MatchesLabelFilter(filter)
 		}
 		if !selected {
@@ -92,10 +92,16 @@ func loadGateInput() {
 // rows run concurrently and a failure lists every failing row at once, so
 // a change that breaks twenty rows says so in one go.
 //
-// Serial: a team's manifests may bind system:serviceaccounts or carry
-// aggregation labels, which would change what the scenario specs running
-// beside it see; Ginkgo runs Serial specs after the parallel ones.
-var _ = Describe("RBAC gate", gateLabels, Serial, Ordered, ContinueOnFailure, func() {
+// A team's manifests may bind system:serviceaccounts or carry aggregation
+// labels, which would change what the scenario specs see: the gate runs on
+// a cluster of its own beside them (first: it is the longest chain), or
+// Serial after them on the one cluster (gateOnOwnCluster).
+//
+// Two containers, so the text reads "RBAC gate …" and the inner one's
+// decorators are chosen while the tree is built, after the settings are read.
+var _ = Describe("RBAC", func() { Describe("gate", gateDecorators(), gateSpecs) })
+
+func gateSpecs() {
 	loadGateInput()
 	if gateInput.err != nil {
 		// beforeCluster stops a run that selects the gate first; this spec
@@ -103,13 +109,24 @@ var _ = Describe("RBAC gate", gateLabels, Serial, Ordered, ContinueOnFailure, fu
 		It("GATE-1: the access matrix and manifests load", rowLabels, func() { Fail(gateInput.err.Error()) })
 		return
 	}
-	var run *gate.Run
+	var (
+		run    *gate.Run
+		env    *framework.Environment
+		nested *nestedGate
+	)
 
 	BeforeAll(func(ctx SpecContext) {
 		var err error
-		run, err = gate.Start(ctx, gateRunInput())
+		env, err = gateEnv()
+		Expect(err).NotTo(HaveOccurred(), "the gate's cluster")
+		run, err = gate.Start(ctx, gateRunInput(env))
 		DeferCleanup(func(ctx context.Context) error { return run.Close(ctx) })
 		Expect(err).NotTo(HaveOccurred())
+		if gateReportSelected() {
+			nested, err = startNestedGate(env)
+			Expect(err).NotTo(HaveOccurred(), "starting GATE-2's nested run")
+			DeferCleanup(nested.stop) // before Close: the nested run checks what Close removes
+		}
 	}, NodeTimeout(5*time.Minute))
 
 	AfterEach(func() {
@@ -152,16 +169,30 @@ var _ = Describe("RBAC gate", gateLabels, Serial, Ordered, ContinueOnFailure, fu
 	It("GATE-5: no dangerous grant that is neither allow-listed nor present at the base", auditLabels, func(ctx SpecContext) {
 		Expect(run.Audit(ctx)).To(Succeed())
 	}, NodeTimeout(10*time.Minute))
-})
+
+	It("GATE-2: a failing gate names the row and what each channel got, in its report and JUnit, and exports the cluster's logs", gateReportLabels, func(ctx SpecContext) {
+		expectNestedGateFailed(ctx, nested, env)
+	}, NodeTimeout(10*time.Minute))
+}
+
+// gateDecorators are the gate container's: Ordered (one apply for every
+// spec), and first beside the scenario specs on its own cluster, or
+// Serial after them on theirs.
+func gateDecorators() []any {
+	d := []any{gateLabels, Ordered, ContinueOnFailure}
+	if gateOnOwnCluster() {
+		return append(d, longSpecs(100))
+	}
+	return append(d, Serial)
+}
 
 // gateRunInput is the gate's input on this run's cluster.
-func gateRunInput() gate.Input {
-	env := framework.Env
+func gateRunInput(env *framework.Environment) gate.Input {
 	return gate.Input{
 		Admin: env.Admin, Dynamic: env.Dynamic, Checker: env.Checker, RunID: env.RunID,
 		Labels: framework.ObjectLabels(), OwnedLabel: framework.ManagedByLabel, OwnedValue: framework.ManagedByValue,
 		Artifacts: settings.Artifacts, Log: GinkgoWriter,
-		Matrix: gateInput.matrix, Manifests: gateInput.manifests, Base: gateInput.base,
+		Matrix: gateInput.matrix, Manifests: gateInput.manifests, Base: gateInput.base, AppliedByParent: settings.GateApplied,
 		Snapshot: gateInput.path(settings.GateSnapshot), AllowList: gateInput.path(settings.GateAllowList),
 		ExportEvents: func(ctx context.Context, path string) error { return framework.ExportEvents(ctx, env.Admin, path) },
 		RBACTimeout:  framework.RBACTimeout, PollInterval: framework.PollInterval,

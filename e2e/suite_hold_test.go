@@ -32,12 +32,16 @@ const leaseDuration = 60 * time.Second
 // second run neither recreates nor deletes the cluster a first one uses.
 func lockClusterName(name string, me framework.LockHolder) {
 	GinkgoHelper()
-	path := filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock")
-	l, err := framework.AcquireFileLock(path, fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
+	l, err := framework.AcquireFileLock(clusterLockPath(name), fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
 	if err != nil {
 		Fail(err.Error())
 	}
 	hold.fileLock = l
+}
+
+// clusterLockPath is the host-wide lock file of a kind cluster name.
+func clusterLockPath(name string) string {
+	return filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock")
 }
 
 // releaseHold drops the locks, last of all.
@@ -95,9 +99,12 @@ func exportEvents(ctx context.Context, env *framework.Environment, why string) s
 
 // exportKindLogs collects the kind nodes' logs into $ARTIFACTS/kind-logs.
 func exportKindLogs(env *framework.Environment, why string) string {
-	dir := filepath.Join(settings.Artifacts, "kind-logs")
+	return exportKindLogsOf(env.Cluster, filepath.Join(settings.Artifacts, "kind-logs"), why)
+}
+
+func exportKindLogsOf(c *cluster.Cluster, dir, why string) string {
 	msg := fmt.Sprintf("%s: cluster logs in %s", why, dir)
-	if err := env.Cluster.ExportLogs(dir); err != nil {
+	if err := c.ExportLogs(dir); err != nil {
 		msg += fmt.Sprintf(" (some could not be collected: %v)", err)
 	}
 	fmt.Fprintln(GinkgoWriter, msg)

@@ -47,6 +47,8 @@ type shared struct {
 	// The in-pod probe's image (loaded into the nodes, or E2E_PROBE_IMAGE),
 	// its pull policy, and why there is none.
 	ProbeImage, ProbePullPolicy, ProbeUnavailable string
+	// The gate's own kind cluster (gateOnOwnCluster), when it has one.
+	GateKubeconfig, GateClusterName string
 }
 
 // thisRun is what process 1 shared, on every process.
@@ -76,6 +78,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	nested := settings.ParentRunID != ""
 	me := framework.ThisRun(s.RunID)
 	var kind *cluster.Cluster
+	// The gate's cluster comes up beside the scenario cluster (nothing to do
+	// when it has none); joined below, or on the way out when the set-up
+	// fails first.
+	gateUp := startGateCluster(ctx, me)
+	defer gateUp.wait()
 	if settings.Kubeconfig == "" {
 		Expect(nested).To(BeFalse(), "a nested run (E2E_PARENT_RUN_ID=%s) runs against its parent's cluster: give E2E_KUBECONFIG; it never creates or deletes a cluster", settings.ParentRunID)
 		lockClusterName(settings.ClusterName, me)
@@ -136,6 +143,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 				"give an image of e2e/probe the nodes can pull as E2E_PROBE_IMAGE"
 		}
 	}
+	if c, err := gateUp.wait(); err != nil {
+		Fail("the suite's set-up failed bringing up the gate's cluster: " + err.Error())
+	} else if c != nil {
+		s.GateKubeconfig, s.GateClusterName = c.KubeconfigPath, c.Name
+	}
 	out, err := json.Marshal(s)
 	Expect(err).NotTo(HaveOccurred())
 	return out
@@ -178,12 +190,19 @@ var _ = SynchronizedAfterSuite(func() {
 	if framework.Env != nil {
 		Expect(framework.Env.Checker.SaveCounts(requestCountsDir(), GinkgoParallelProcess())).To(Succeed())
 	}
+	if thisRun.GateKubeconfig != "" {
+		if env, err := gateEnv(); err == nil {
+			// The gate's cluster's requests count too, under a process number of their own.
+			Expect(env.Checker.SaveCounts(requestCountsDir(), 1000+GinkgoParallelProcess())).To(Succeed())
+		}
+	}
 }, func(ctx SpecContext) {
 	defer releaseHold(ctx)
 	env := framework.Env
 	if env == nil {
 		// Set-up stopped before the cluster could be used (failed or
 		// interrupted, creation included): nothing labelled exists yet.
+		Expect(downGateCluster(ctx, false)).To(Succeed())
 		if hold.own != nil && !settings.ReuseCluster {
 			Expect(hold.own.Down()).To(Succeed())
 		}
@@ -204,7 +223,6 @@ var _ = SynchronizedAfterSuite(func() {
 	kept, err := framework.KeptObjects(ctx, env.Admin)
 	Expect(err).NotTo(HaveOccurred())
 	keepCluster := settings.ReuseCluster || len(kept) > 0
-	deleting := hold.own != nil && !keepCluster
 	// The lock holder sweeps everything labelled: the cluster is its alone,
 	// and a nested run killed mid-way leaves objects under its own run ID.
 	selector := framework.ManagedSelector
@@ -213,8 +231,11 @@ var _ = SynchronizedAfterSuite(func() {
 	}
 	sweeper := framework.NewSweeper(env, GinkgoWriter)
 	sweeper.SpareKept(kept)
-	// No need to wait for namespaces to go when the cluster goes anyway.
-	_, err = sweeper.Sweep(ctx, framework.NotKept(selector), !deleting)
+	// No wait for the namespaces to go: the cluster goes, or the next run's
+	// start sweep waits for any still terminating (none of theirs is reused
+	// by name: specs' namespaces have generated names, and the gate's Apply
+	// waits for its own).
+	_, err = sweeper.Sweep(ctx, framework.NotKept(selector), false)
 	Expect(err).NotTo(HaveOccurred())
 	if len(kept) > 0 {
 		AddReportEntry("kept for a look", fmt.Sprintf("E2E_KEEP_ON_FAILURE: the sweep spared %d kept objects of failed specs (%v); the next run's start sweep removes them, or %s",
@@ -223,6 +244,7 @@ var _ = SynchronizedAfterSuite(func() {
 	if exportLogs && env.Cluster != nil {
 		exportKindLogs(env, "specs failed")
 	}
+	Expect(downGateCluster(ctx, exportLogs)).To(Succeed())
 	if hold.own == nil {
 		return
 	}

@@ -30,7 +30,9 @@ for entry in "${configs[@]}"; do
   out=$artifacts/hardened-$id
   echo "e2e-hardened: $id: cluster $name from ${config#"$PWD"/}, artifacts in $out"
   start=$(date +%s) rc=0
-  E2E_CLUSTER_NAME=$name E2E_KIND_CONFIG=$config E2E_REUSE_CLUSTER=false E2E_KUBECONFIG= \
+  # The gate shares the hardened cluster (Serial, after the scenario specs): one cluster per
+  # config, and CI runs the gate both ways (make access-diff gives it a cluster of its own).
+  E2E_CLUSTER_NAME=$name E2E_KIND_CONFIG=$config E2E_REUSE_CLUSTER=false E2E_KUBECONFIG= E2E_GATE_CLUSTER=shared \
     make --no-print-directory e2e-run ARTIFACTS="$out" ${LABELS+LABELS="$LABELS"} || rc=$?
   secs=$(($(date +%s) - start))
   # The suite deletes a cluster it created; this catches one left by a set-up that died.

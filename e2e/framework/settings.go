@@ -45,6 +45,10 @@ type Settings struct {
 	Timeouts Timeouts
 	// KeepOnFailure keeps a failed spec's objects for a look.
 	KeepOnFailure bool
+	// GateCluster is where the gate runs (GateOwnCluster, GateSharedCluster).
+	GateCluster string
+	// GateApplied: a nested run checks the manifests its parent applied.
+	GateApplied bool
 }
 
 // RegisterFlags binds the settings to command-line flags.
@@ -67,6 +71,7 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&s.GateBase, "gate-base", env("E2E_GATE_BASE", ""), "folder of the manifests at the base revision, applied and swept before the working tree's (E2E_GATE_BASE; make access-diff)")
 	fs.StringVar(&s.GateAllowList, "gate-allow-list", env("E2E_GATE_ALLOW_LIST", "fixtures/audit/allow.yaml"), "the audit's allow-list of accepted dangerous grants (E2E_GATE_ALLOW_LIST)")
 	s.registerTimeoutFlags(fs)
+	s.registerGateFlags(fs)
 	fs.StringVar(&s.GateFixtures, "gate-fixtures", env("E2E_GATE_FIXTURES", "fixtures/access"), "folder of access-matrix files the gate checks, relative to the repository root unless absolute (E2E_GATE_FIXTURES)")
 }
 
@@ -74,6 +79,9 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet) {
 func (s *Settings) Validate() error {
 	if s.Kubeconfig != "" && !s.AllowExistingCluster {
 		return fmt.Errorf("refusing to run against the cluster of %s: the suite creates ServiceAccounts, ClusterRoles and cluster-admin bindings there. Set E2E_ALLOW_EXISTING_CLUSTER=true (or --allow-existing-cluster) if that cluster is yours to test", s.Kubeconfig)
+	}
+	if err := s.validateGate(); err != nil {
+		return err
 	}
 	return s.validateTimeouts()
 }

@@ -102,7 +102,7 @@ func (s *Sweeper) Sweep(ctx context.Context, selector string, waitNamespaces boo
 		}
 		for i := range objs.Items {
 			o := &objs.Items[i]
-			if (r.namespaced && swept[o.GetNamespace()]) || (s.Keep != nil && s.Keep(r.gvr, o)) {
+			if (r.namespaced && swept[o.GetNamespace()]) || (s.Keep != nil && s.Keep(r.gvr, o)) || o.GetDeletionTimestamp() != nil {
 				continue
 			}
 			if err := s.delete(ctx, r.gvr, o); err != nil {
@@ -114,6 +114,11 @@ func (s *Sweeper) Sweep(ctx context.Context, selector string, waitNamespaces boo
 		}
 	}
 	for _, ns := range nsList.Items {
+		if ns.GetDeletionTimestamp() != nil {
+			// Going already (deleted without a wait); deleting it again is a conflict.
+			kinds["Namespace (terminating already)"]++
+			continue
+		}
 		if err := s.delete(ctx, namespacesResource, &ns); err != nil {
 			errs = append(errs, err)
 			continue

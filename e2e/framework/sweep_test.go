@@ -129,3 +129,36 @@ func TestSweepOrder(t *testing.T) {
 		}
 	}
 }
+
+// A namespace deleted without a wait is terminating when the sweep comes: the
+// API server answers a second delete with a conflict, so the sweep leaves it.
+func TestSweepLeavesTerminatingNamespaces(t *testing.T) {
+	ours := map[string]string{ManagedByLabel: ManagedByValue, RunLabel: "old-run"}
+	going := obj("v1", "Namespace", "", "rbac-e2e-going", ours)
+	now := metav1.Now()
+	going.SetDeletionTimestamp(&now)
+	listKinds := map[schema.GroupVersionResource]string{}
+	for _, l := range sweepDiscovery {
+		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
+		for _, r := range l.APIResources {
+			listKinds[gv.WithResource(r.Name)] = r.Kind + "List"
+		}
+	}
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds, going, obj("v1", "Namespace", "", "rbac-e2e-x", ours))
+	var log bytes.Buffer
+	s := &Sweeper{Discovery: sweepDiscovery, Dynamic: dyn, Log: &log}
+	n, err := s.Sweep(context.Background(), ManagedSelector, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("deleted %d objects, want 1 (the terminating one is left); log: %s", n, log.String())
+	}
+	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	if _, err := dyn.Resource(nsGVR).Get(context.Background(), "rbac-e2e-going", metav1.GetOptions{}); err != nil {
+		t.Errorf("the terminating namespace was deleted again: %v", err)
+	}
+	if want := "1 Namespace (terminating already)"; !strings.Contains(log.String(), want) {
+		t.Errorf("log = %q, want it to mention %q", log.String(), want)
+	}
+}

@@ -1,5 +1,6 @@
-// Command clean-cluster deletes the suite's kind cluster (one kept with
-// E2E_REUSE_CLUSTER=true) through kind's library.
+// Command clean-cluster deletes the suite's kind cluster and the gate's
+// (<name>-gate; either one kept with E2E_REUSE_CLUSTER=true) through kind's
+// library.
 package main
 
 import (
@@ -15,11 +16,16 @@ func main() {
 	if name == "" {
 		name = "rbac-e2e"
 	}
-	c := cluster.Attach(name, os.Stderr)
-	c.KubeconfigPath = filepath.Join(os.TempDir(), "rbac-e2e-"+name+".kubeconfig")
-	if err := c.Down(); err != nil {
-		fmt.Fprintf(os.Stderr, "clean-cluster: deleting kind cluster %q: %v\n", name, err)
-		os.Exit(1)
+	status := 0
+	for _, n := range []string{name, name + "-gate"} {
+		c := cluster.Attach(n, os.Stderr)
+		c.KubeconfigPath = filepath.Join(os.TempDir(), "rbac-e2e-"+n+".kubeconfig")
+		if err := c.Down(); err != nil {
+			fmt.Fprintf(os.Stderr, "clean-cluster: deleting kind cluster %q: %v\n", n, err)
+			status = 1
+			continue
+		}
+		fmt.Printf("clean-cluster: kind cluster %q is gone\n", n)
 	}
-	fmt.Printf("clean-cluster: kind cluster %q is gone\n", name)
+	os.Exit(status)
 }

@@ -52,6 +52,11 @@ type Input struct {
 	// swept before Manifests (the access diff; findings present there are
 	// not new).
 	Base []manifest.Object
+	// AppliedByParent says Manifests are on the cluster already, applied
+	// by the run that started this one (a nested run shares its parent's
+	// apply): Start finds them instead of applying them, and Close leaves
+	// them to that run.
+	AppliedByParent bool
 	// ServiceAccountNamespaces are swept for every ServiceAccount in them,
 	// besides the subjects the manifests and matrices name.
 	ServiceAccountNamespaces []string

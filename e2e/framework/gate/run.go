@@ -98,10 +98,30 @@ func Start(ctx context.Context, in Input) (*Run, error) {
 			return r, fmt.Errorf("sweeping the base: %w", err)
 		}
 	}
+	if in.AppliedByParent {
+		return r, r.findApplied(ctx, in.Manifests)
+	}
 	if err := r.apply(ctx, in.Manifests); err != nil {
 		return r, err
 	}
 	return r, nil
+}
+
+// findApplied takes objs as another run applied them, and waits like
+// apply until the authorizer sees RBAC made after them. Close leaves them.
+func (r *Run) findApplied(ctx context.Context, objs []manifest.Object) error {
+	if r.In.Base != nil {
+		return fmt.Errorf("a gate run on manifests another run applied cannot apply a base first")
+	}
+	found, err := r.applier.Present(ctx, objs)
+	if err != nil {
+		return fmt.Errorf("the manifests the parent run applied: %w", err)
+	}
+	r.current = found
+	r.In.logf("the parent run applied the %d manifest objects; this run applies and removes none\n", len(found))
+	r.Applied = time.Now()
+	r.step++
+	return r.inEffect(ctx, r.step)
 }
 
 // apply applies objs, removes what an earlier apply of this run made that
@@ -180,7 +200,8 @@ func (r *Run) Close(ctx context.Context) error {
 		errs = append(errs, r.undo[i](ctx))
 	}
 	if r.applier != nil {
-		errs = append(errs, r.applier.Delete(ctx, r.applied, 3*time.Minute))
+		// No wait for the namespaces to go: a next Apply waits for any still terminating.
+		errs = append(errs, r.applier.Delete(ctx, r.applied, 0))
 	}
 	return errors.Join(errs...)
 }

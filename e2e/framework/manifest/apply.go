@@ -57,6 +57,9 @@ func (a *Applier) Apply(ctx context.Context, objs []Object) ([]Applied, error) {
 		return nil, fmt.Errorf("discovery for the manifests: %w", err)
 	}
 	mapper := restmapper.NewDiscoveryRESTMapper(groups)
+	if err := a.waitNotTerminating(ctx, objs); err != nil {
+		return nil, err
+	}
 	sorted := slices.Clone(objs)
 	slices.SortStableFunc(sorted, func(x, y Object) int { return rank(x.GetKind()) - rank(y.GetKind()) })
 	var applied []Applied
@@ -102,8 +105,8 @@ func (a *Applier) Apply(ctx context.Context, objs []Object) ([]Applied, error) {
 }
 
 // Delete removes what Apply applied, in reverse order, and waits up to
-// timeout for the namespaces among it to be gone, so a next run can apply
-// them again.
+// timeout for the namespaces among it to be gone (0: it does not wait; a
+// next Apply waits for a namespace still being deleted).
 func (a *Applier) Delete(ctx context.Context, applied []Applied, timeout time.Duration) error {
 	var namespaces []string
 	for i := len(applied) - 1; i >= 0; i-- {
@@ -116,7 +119,9 @@ func (a *Applier) Delete(ctx context.Context, applied []Applied, timeout time.Du
 			namespaces = append(namespaces, o.GetName())
 		}
 	}
-	nsResource := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	if timeout == 0 {
+		return nil
+	}
 	return wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 		for _, ns := range namespaces {
 			if _, err := a.Dynamic.Resource(nsResource).Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
