@@ -14,7 +14,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/report"
 )
 
@@ -62,7 +61,7 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 
 		kubeconfig := settings.Kubeconfig
 		if kubeconfig == "" {
-			kubeconfig = framework.Env.Cluster.KubeconfigPath
+			kubeconfig = runEnv.Cluster.KubeconfigPath
 		}
 		out, err := os.Create(output)
 		Expect(err).NotTo(HaveOccurred())
@@ -76,7 +75,7 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 			"E2E_GATE_FIXTURES="+fixtures,
 			"E2E_GATE_BASE=", // the rows alone: no access diff in the nested run
 			"ARTIFACTS="+artifacts,
-			"E2E_PARENT_RUN_ID="+framework.Env.RunID,
+			"E2E_PARENT_RUN_ID="+runEnv.RunID,
 			// The wrong row fails for good; its re-poll needs no full RBAC bound.
 			// The gate's own RBAC still has to take effect within it (well under 1 s here).
 			"E2E_RBAC_TIMEOUT=5s", // times E2E_TIMEOUT_SCALE, as this run's bounds
@@ -125,7 +124,7 @@ var _ = Describe("RBAC gate reports", Label("gate", "GATE-2"), Serial, func() {
 		Expect(line).To(ContainSubstring("**FAIL**"), "the report %s marks %s failed", reportPath, row)
 		Expect(strings.Count(line, "**200 OK**")).To(Equal(2), "the report %s shows what client-go and http got for %s: %s", reportPath, row, line)
 
-		if framework.Env.Cluster == nil {
+		if runEnv.Cluster == nil {
 			fmt.Fprintf(GinkgoWriter, "GATE-2: the nested run failed; its JUnit and %s name %s with what client-go and http got; not a kind cluster reachable through the local Docker engine: its kind logs are not asserted\n",
 				filepath.Base(reportPath), row)
 			return

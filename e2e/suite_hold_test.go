@@ -10,16 +10,16 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/cluster"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // hold is process 1's hold on the cluster: its locks, the cluster it created
 // (known before creation starts, so an interrupted creation is deleted too),
 // and whether a failed set-up already exported the logs.
 var hold struct {
-	fileLock *framework.FileLock
-	lease    *framework.LeaseLock
+	fileLock *suite.FileLock
+	lease    *suite.LeaseLock
 	own      *cluster.Cluster
 	exported bool
 }
@@ -30,10 +30,10 @@ const leaseDuration = 60 * time.Second
 
 // lockClusterName takes the host-wide lock of a kind cluster name, so a
 // second run neither recreates nor deletes the cluster a first one uses.
-func lockClusterName(name string, me framework.LockHolder) {
+func lockClusterName(name string, me suite.LockHolder) {
 	GinkgoHelper()
 	path := filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock")
-	l, err := framework.AcquireFileLock(path, fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
+	l, err := suite.AcquireFileLock(path, fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
 	if err != nil {
 		Fail(err.Error())
 	}
@@ -56,7 +56,7 @@ func releaseHold(ctx context.Context) {
 // it exports the cluster's events and logs first (the cluster is then kept
 // or deleted as usual) and names the cause from kube-system's own events
 // and conditions, not only which wait ran out.
-func setUpStep(ctx context.Context, env *framework.Environment, step string, err error) {
+func setUpStep(ctx context.Context, env *suite.Environment, step string, err error) {
 	GinkgoHelper()
 	if err == nil {
 		return
@@ -65,7 +65,7 @@ func setUpStep(ctx context.Context, env *framework.Environment, step string, err
 	if ctx.Err() == nil { // not interrupted
 		if !strings.Contains(msg, "causes seen on the cluster") {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-			if causes := framework.DiagnoseSystem(dctx, env.Admin); len(causes) > 0 {
+			if causes := suite.DiagnoseSystem(dctx, env.Admin); len(causes) > 0 {
 				msg += "\ncauses seen on the cluster:\n  - " + strings.Join(causes, "\n  - ")
 			}
 			cancel()
@@ -81,12 +81,12 @@ func setUpStep(ctx context.Context, env *framework.Environment, step string, err
 
 // exportEvents writes every namespace's events to $ARTIFACTS/events.txt and
 // says where (or why not).
-func exportEvents(ctx context.Context, env *framework.Environment, why string) string {
+func exportEvents(ctx context.Context, env *suite.Environment, why string) string {
 	path := filepath.Join(settings.Artifacts, "events.txt")
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	msg := fmt.Sprintf("%s: the cluster's events are in %s", why, path)
-	if err := framework.ExportEvents(dctx, env.Admin, path); err != nil {
+	if err := suite.ExportEvents(dctx, env.Admin, path); err != nil {
 		msg = fmt.Sprintf("%s: the cluster's events could not be exported: %v", why, err)
 	}
 	fmt.Fprintln(GinkgoWriter, msg)
@@ -94,7 +94,7 @@ func exportEvents(ctx context.Context, env *framework.Environment, why string) s
 }
 
 // exportKindLogs collects the kind nodes' logs into $ARTIFACTS/kind-logs.
-func exportKindLogs(env *framework.Environment, why string) string {
+func exportKindLogs(env *suite.Environment, why string) string {
 	dir := filepath.Join(settings.Artifacts, "kind-logs")
 	msg := fmt.Sprintf("%s: cluster logs in %s", why, dir)
 	if err := env.Cluster.ExportLogs(dir); err != nil {

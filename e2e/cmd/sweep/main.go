@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 func main() {
@@ -27,7 +27,7 @@ func main() {
 func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	me := framework.ThisRun("sweep-" + time.Now().UTC().Format("20060102t150405"))
+	me := suite.ThisRun("sweep-" + time.Now().UTC().Format("20060102t150405"))
 	kubeconfig := os.Getenv("E2E_KUBECONFIG")
 	if kubeconfig == "" {
 		name := os.Getenv("E2E_CLUSTER_NAME")
@@ -38,27 +38,27 @@ func run() error {
 		if _, err := os.Stat(kubeconfig); err != nil {
 			return fmt.Errorf("no kubeconfig of the suite's kind cluster %q (%v): the cluster is gone, or set E2E_KUBECONFIG", name, err)
 		}
-		lock, err := framework.AcquireFileLock(filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock"), fmt.Sprintf("kind cluster %q", name), me, os.Stderr)
+		lock, err := suite.AcquireFileLock(filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock"), fmt.Sprintf("kind cluster %q", name), me, os.Stderr)
 		if err != nil {
 			return err
 		}
 		defer lock.Release()
 	}
-	env, err := framework.NewEnvironment(kubeconfig, me.RunID, nil)
+	env, err := suite.NewEnvironment(suite.EnvironmentInput{Kubeconfig: kubeconfig, RunID: me.RunID})
 	if err != nil {
 		return err
 	}
 	if os.Getenv("E2E_KUBECONFIG") != "" {
-		lease, err := framework.AcquireLease(ctx, env.Admin, me, time.Minute, os.Stderr)
+		lease, err := suite.AcquireLease(ctx, env.Admin, me, time.Minute, os.Stderr)
 		if err != nil {
 			return err
 		}
 		defer lease.Release(context.WithoutCancel(ctx))
 	}
-	n, err := framework.NewSweeper(env, os.Stdout).Sweep(ctx, framework.ManagedSelector, true)
+	n, err := suite.NewSweeper(env, os.Stdout).Sweep(ctx, suite.ManagedSelector, true)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("sweep: %d objects labelled %s deleted from the cluster of %s\n", n, framework.ManagedSelector, kubeconfig)
+	fmt.Printf("sweep: %d objects labelled %s deleted from the cluster of %s\n", n, suite.ManagedSelector, kubeconfig)
 	return nil
 }
