@@ -41,7 +41,7 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 		tokenCreator := f.CreateClusterRole(ctx, "token-creator", rbacv1.PolicyRule{
 			APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"}, Verbs: []string{"create"},
 		})
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", tokenCreator, framework.ServiceAccountSubject(f.Namespace, "issuer"))
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef(tokenCreator), framework.ServiceAccountSubject(f.Namespace, "issuer"))
 		f.EventuallyAccess(ctx, f.Timeouts.RBAC, issuer, tokenRequest(f.Namespace, "target", 0), access.Status(201))
 		iss := clusterIssuer(ctx, f)
 		defaultAudiences := apiServerAudiences(ctx, f, iss)

@@ -101,12 +101,12 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 		Entry("Role + RoleBinding: its namespace only",
 			func(ctx context.Context, admin rbacv1.ClusterRole, _ string, s rbacv1.Subject) string {
 				role := f.CreateRole(ctx, f.Namespace, "deployments", admin.Rules...)
-				f.BindInNamespace(ctx, f.Namespace, "Role", role, s)
+				f.BindInNamespace(ctx, f.Namespace, framework.RoleRef(role), s)
 				return "own"
 			}, "own"),
 		Entry("ClusterRole + RoleBinding: the binding's namespace only",
 			func(ctx context.Context, admin rbacv1.ClusterRole, other string, s rbacv1.Subject) string {
-				f.BindInNamespace(ctx, other, "ClusterRole", admin.Name, s)
+				f.BindInNamespace(ctx, other, framework.ClusterRoleRef(admin.Name), s)
 				return "other"
 			}, "other"),
 		Entry("ClusterRole + ClusterRoleBinding: every namespace and the cluster scope",

@@ -62,7 +62,7 @@ var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func
 		f.ExpectAccess(ctx, sa, invalid, access.DeniedByRBAC(sa.User, invalid))
 
 		adminRole := f.ApplyFixture(ctx, seed("admin-role.yaml"))
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", adminRole.GetName(), framework.ServiceAccountSubject(f.Namespace, "deployer"))
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef(adminRole.GetName()), framework.ServiceAccountSubject(f.Namespace, "deployer"))
 		noContainersInvalid := access.Invalid()
 		noContainersInvalid.MessageContains = "spec.template.spec.containers: Required value"
 		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, invalid, noContainersInvalid)

@@ -97,7 +97,7 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), func() {
 			_, sa := f.TokenForNew(ctx, name)
 			role := f.CreateRole(ctx, f.Namespace, "configmaps-"+verb,
 				rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{verb}})
-			f.BindInNamespace(ctx, f.Namespace, "Role", role, framework.ServiceAccountSubject(f.Namespace, name))
+			f.BindInNamespace(ctx, f.Namespace, framework.RoleRef(role), framework.ServiceAccountSubject(f.Namespace, name))
 			subjects = append(subjects, verbSubject{verb: verb, subject: sa})
 		}
 		var results []access.Result

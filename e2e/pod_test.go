@@ -196,7 +196,7 @@ var _ = Describe("From inside a Pod", func() {
 		}
 
 		By("edit bound in the namespace: allowed in the Pod as outside")
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", "edit", framework.ServiceAccountSubject(f.Namespace, sa.Name))
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef("edit"), framework.ServiceAccountSubject(f.Namespace, sa.Name))
 		f.EventuallyAccess(ctx, f.Timeouts.RBAC, tok, wire.ListPods(f.Namespace), access.Allowed())
 		out = f.ProbeResult(ctx, f.StartProbe(ctx, probePod("bound", sa.Name, args)))
 		healthzOK(out)
