@@ -24,7 +24,7 @@ import (
 func expectNoCredentials(ctx context.Context, f *framework.Framework, r access.Request) {
 	GinkgoHelper()
 	var readNode anonymous.ReadNodeFile
-	if c := framework.Env.Cluster; c != nil {
+	if c := f.Env.Cluster; c != nil {
 		readNode = c.ReadControlPlaneFile
 	}
 	anon := access.Anonymous()

@@ -14,7 +14,7 @@ import (
 )
 
 var _ = Describe("Client certificates: users the cluster does not store", Label("authn"), func() {
-	f := framework.New("authn")
+	f := framework.New("authn", environment)
 	listNamespaces := access.On("list", "", "v1", "namespaces")
 
 	// AUTHN-10: a client certificate authenticates a user. A certificate
@@ -54,12 +54,12 @@ var _ = Describe("Client certificates: users the cluster does not store", Label(
 			APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"list"},
 		})
 		f.BindClusterWide(ctx, lister, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: readers})
-		f.EventuallyAccess(ctx, framework.RBACTimeout, cert, listNamespaces, access.Allowed())
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, cert, listNamespaces, access.Allowed())
 		listPods := access.On("list", "", "v1", "pods").In(f.Namespace)
 		f.ExpectAccess(ctx, cert, listPods, access.DeniedByRBAC(user, listPods))
 
 		By("an expired certificate signed by the cluster CA")
-		if ca, ok := clusterCA(); ok {
+		if ca, ok := clusterCA(f); ok {
 			expired, err := ca.SignClientCertificate(user, groups, time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour))
 			Expect(err).NotTo(HaveOccurred())
 			f.ExpectAccess(ctx, expired, listNamespaces, access.Unauthorized())
@@ -77,9 +77,9 @@ var _ = Describe("Client certificates: users the cluster does not store", Label(
 // clusterCA is the cluster's CA with its key, read from the control-plane
 // node (kind); where no node is in reach it says so in the report and
 // returns false. The key is tracked as a secret and never printed.
-func clusterCA() (identity.CA, bool) {
+func clusterCA(f *framework.Framework) (identity.CA, bool) {
 	GinkgoHelper()
-	c := framework.Env.Cluster
+	c := f.Env.Cluster
 	if c == nil {
 		AddReportEntry("AUTHN-10: expired certificate not checked", "no kind node in reach on this cluster: the cluster CA's key "+
 			"(/etc/kubernetes/pki/ca.key) cannot be read, so no expired certificate of the cluster's own can be made; "+

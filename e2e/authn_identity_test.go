@@ -23,7 +23,7 @@ import (
 )
 
 var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), longSpecs(30), func() {
-	f := framework.New("authn")
+	f := framework.New("authn", environment)
 	listNamespaces := access.On("list", "", "v1", "namespaces")
 
 	// AUTHN-1: a TokenRequest token authenticates as its ServiceAccount.
@@ -86,7 +86,7 @@ var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), l
 		By("a token for another audience")
 		f.ExpectAccess(ctx, elsewhere, listNamespaces, access.Unauthorized())
 		By("a token of a deleted ServiceAccount")
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, orphan, listNamespaces, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, orphan, listNamespaces, access.Unauthorized())
 		By("no token at all")
 		expectNoCredentials(ctx, f, listNamespaces)
 	})
@@ -102,12 +102,12 @@ var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), l
 	It("AUTHN-3: TLS is verified against the cluster CA, never skipped", Label("AUTHN-3"), func(ctx SpecContext) {
 		f.CreateServiceAccount(ctx, "tls")
 		secret, token := f.CreateTokenSecret(ctx, "tls")
-		host, kubeconfigCA := framework.Env.AdminConfig.Host, framework.Env.AdminConfig.CAData
+		host, kubeconfigCA := f.Env.AdminConfig.Host, f.Env.AdminConfig.CAData
 		cas := map[string][]byte{
 			"ca.crt of a token Secret":       secret.Data["ca.crt"],
 			"the kube-root-ca.crt ConfigMap": []byte(rootCAConfigMap(ctx, f)),
 		}
-		if c := framework.Env.Cluster; c != nil {
+		if c := f.Env.Cluster; c != nil {
 			nodeCA, err := c.ReadControlPlaneFile("/etc/kubernetes/pki/ca.crt")
 			Expect(err).NotTo(HaveOccurred(), "reading the cluster CA on the control-plane node")
 			cas["the control-plane node's /etc/kubernetes/pki/ca.crt"] = nodeCA
@@ -118,10 +118,10 @@ var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), l
 		want := fingerprints(kubeconfigCA)
 		for source, ca := range cas {
 			Expect(fingerprints(ca)).To(Equal(want), "the CA from %s against the kubeconfig's", source)
-			expectAccessVia(ctx, checkerTrusting(host, ca), "trusting only the CA from "+source,
+			expectAccessVia(ctx, checkerTrusting(f, host, ca), "trusting only the CA from "+source,
 				token, access.Get("/api"), access.Status(200))
 		}
-		expectAccessVia(ctx, checkerTrusting(host, foreignCA()), "trusting only a foreign CA",
+		expectAccessVia(ctx, checkerTrusting(f, host, foreignCA()), "trusting only a foreign CA",
 			token, access.Get("/api"), access.TLSRefused())
 	})
 })
@@ -158,7 +158,7 @@ func rootCAConfigMap(ctx context.Context, f *framework.Framework) string {
 			ca = cm.Data["ca.crt"]
 		}
 		return err
-	}).WithTimeout(framework.ControllerTimeout).WithPolling(framework.PollInterval).Should(Succeed())
+	}).WithTimeout(f.Timeouts.Controller).WithPolling(f.Timeouts.Poll).Should(Succeed())
 	return ca
 }
 
@@ -179,9 +179,9 @@ func fingerprints(pemData []byte) []string {
 
 // checkerTrusting connects as the admin kubeconfig says (tls-server-name,
 // proxy) but to host, trusting caPEM alone.
-func checkerTrusting(host string, caPEM []byte) *access.Checker {
+func checkerTrusting(f *framework.Framework, host string, caPEM []byte) *access.Checker {
 	GinkgoHelper()
-	conn := access.ConnectionOf(framework.Env.AdminConfig)
+	conn := access.ConnectionOf(f.Env.AdminConfig)
 	conn.Host, conn.CAData = host, caPEM
 	c, err := access.NewCheckerFor(conn)
 	Expect(err).NotTo(HaveOccurred())

@@ -16,7 +16,7 @@ import (
 )
 
 var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(50), func() {
-	f := framework.New("authn")
+	f := framework.New("authn", environment)
 	discovery := access.Get("/api")
 
 	// AUTHN-6: a legacy token Secret is filled by the token controller
@@ -30,7 +30,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deleteSecret(ctx, f, secret.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, token, discovery, access.Unauthorized())
 	})
 
 	// AUTHN-8: a TokenRequest token bound to a Secret or a Pod dies with that
@@ -44,7 +44,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deleteSecret(ctx, f, anchor.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, token, discovery, access.Unauthorized())
 		createSecret(ctx, f, anchor.Name)
 		f.ConsistentlyAccess(ctx, afterRecreate(), token, discovery, access.Unauthorized())
 	})
@@ -57,7 +57,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 		f.ExpectAccess(ctx, token, discovery, access.Status(200))
 
 		deletePod(ctx, f, anchor.Name)
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, token, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, token, discovery, access.Unauthorized())
 		createPod(ctx, f, anchor.Name, "bound")
 		f.ConsistentlyAccess(ctx, afterRecreate(), token, discovery, access.Unauthorized())
 	})
@@ -72,8 +72,8 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 		f.ExpectAccess(ctx, requested, discovery, access.Status(200))
 
 		Expect(f.Admin.CoreV1().ServiceAccounts(f.Namespace).Delete(ctx, "doomed", metav1.DeleteOptions{})).To(Succeed())
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, requested, discovery, access.Unauthorized())
-		f.EventuallyAccess(ctx, framework.RevocationTimeout, secretToken, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, requested, discovery, access.Unauthorized())
+		f.EventuallyAccess(ctx, f.Timeouts.Revocation, secretToken, discovery, access.Unauthorized())
 	})
 })
 
@@ -88,7 +88,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 // Until then the lookup says "not found", after it "UID mismatch": 3 s
 // covers that hand-over with room, and with one check a second it is 3 or 4
 // checks across it. Scaled like every bound, for slow clusters.
-func afterRecreate() time.Duration { return framework.Scaled(3 * time.Second) }
+func afterRecreate() time.Duration { return timeouts.Scaled(3 * time.Second) }
 
 // expectBoundTo checks that a token's claims name the object it is bound to.
 func expectBoundTo(s access.Subject, ref func(*identity.KubernetesClaims) *identity.ObjectRef, obj metav1.ObjectMeta) {
@@ -103,7 +103,7 @@ func expectBoundTo(s access.Subject, ref func(*identity.KubernetesClaims) *ident
 func createSecret(ctx context.Context, f *framework.Framework, name string) *corev1.Secret {
 	GinkgoHelper()
 	s, err := f.Admin.CoreV1().Secrets(f.Namespace).Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: framework.ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: f.Env.ObjectLabels()},
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating Secret %s/%s", f.Namespace, name)
 	return s
@@ -122,7 +122,7 @@ func createPod(ctx context.Context, f *framework.Framework, name, sa string) *co
 	GinkgoHelper()
 	noToken, noGrace := false, int64(0)
 	p, err := f.Admin.CoreV1().Pods(f.Namespace).Create(ctx, &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: framework.ObjectLabels()},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: f.Env.ObjectLabels()},
 		Spec: corev1.PodSpec{
 			ServiceAccountName:            sa,
 			AutomountServiceAccountToken:  &noToken,
@@ -147,5 +147,5 @@ func deletePod(ctx context.Context, f *framework.Framework, name string) {
 	Eventually(ctx, func(ctx context.Context) error {
 		_, err := pods.Get(ctx, name, metav1.GetOptions{})
 		return err
-	}).WithTimeout(framework.RevocationTimeout).WithPolling(framework.PollInterval).Should(MatchError(ContainSubstring("not found")), "Pod %s/%s gone", f.Namespace, name)
+	}).WithTimeout(f.Timeouts.Revocation).WithPolling(f.Timeouts.Poll).Should(MatchError(ContainSubstring("not found")), "Pod %s/%s gone", f.Namespace, name)
 }

@@ -16,13 +16,14 @@ import (
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/identity"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // Tokens are valid until exp plus this leeway (the apiserver's JWT validation).
 const expiryLeeway = 60 * time.Second
 
 var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), func() {
-	f := framework.New("authn")
+	f := framework.New("authn", environment)
 
 	// AUTHN-4: kubectl create token is a TokenRequest: POST
 	// …/serviceaccounts/NAME/token answers 201 to a subject allowed to create
@@ -40,8 +41,8 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 		tokenCreator := f.CreateClusterRole(ctx, "token-creator", rbacv1.PolicyRule{
 			APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"}, Verbs: []string{"create"},
 		})
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", tokenCreator, framework.ServiceAccountSubject(f.Namespace, "issuer"))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, issuer, tokenRequest(f.Namespace, "target", 0), access.Status(201))
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef(tokenCreator), framework.ServiceAccountSubject(f.Namespace, "issuer"))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, issuer, tokenRequest(f.Namespace, "target", 0), access.Status(201))
 		iss := clusterIssuer(ctx, f)
 		defaultAudiences := apiServerAudiences(ctx, f, iss)
 
@@ -77,12 +78,12 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 	// accepted (the control: the re-signing itself is sound); the same claims
 	// moved back in time past exp and the leeway are refused.
 	It("AUTHN-5: a token re-signed with the cluster's key is accepted, back-dated past expiry it is refused", Label("AUTHN-5"), func(ctx SpecContext) {
-		if framework.Env.Cluster == nil {
+		if f.Env.Cluster == nil {
 			reason := "AUTHN-5 fast tier: the cluster's ServiceAccount signing key is out of reach on an existing cluster; the slow tier (label slow) covers expiry with a real token"
 			AddReportEntry("AUTHN-5 fast tier skipped", reason)
 			Skip(reason)
 		}
-		keyPEM, err := framework.Env.Cluster.ReadControlPlaneFile("/etc/kubernetes/pki/sa.key")
+		keyPEM, err := f.Env.Cluster.ReadControlPlaneFile("/etc/kubernetes/pki/sa.key")
 		Expect(err).NotTo(HaveOccurred())
 		clusterKey, err := identity.ParseSigningKey(keyPEM)
 		Expect(err).NotTo(HaveOccurred())
@@ -103,22 +104,22 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 	// exp + leeway.
 	// Its own progress line each minute stands in for Ginkgo's progress
 	// reports (held off until the spec is nearly out of time).
-	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), longSpecs(200), SpecTimeout(framework.Scaled(15*time.Minute)), PollProgressAfter(framework.Scaled(14*time.Minute)), func(ctx SpecContext) {
+	It("AUTHN-5: a real 600 s token is refused once it has expired", Label("AUTHN-5", "slow"), longSpecs(200), SpecTimeout(timeouts.Scaled(15*time.Minute)), PollProgressAfter(timeouts.Scaled(14*time.Minute)), func(ctx SpecContext) {
 		_, token := f.TokenForNew(ctx, "short-lived", identity.WithExpiration(10*time.Minute))
 		f.ExpectAccess(ctx, token, access.Get("/api"), access.Status(200))
 		tok, err := identity.ParseToken(token.BearerToken())
 		Expect(err).NotTo(HaveOccurred())
 		exp := tok.Claims.Expiry.Time()
 
-		bound := framework.Scaled(12 * time.Minute)
+		bound := timeouts.Scaled(12 * time.Minute)
 		refusable := exp.Add(expiryLeeway)
-		By(fmt.Sprintf("waiting up to %s for 401 after exp %s + %s leeway + %s cache", bound, exp.Format(time.TimeOnly), expiryLeeway, framework.TokenCacheTTL))
+		By(fmt.Sprintf("waiting up to %s for 401 after exp %s + %s leeway + %s cache", bound, exp.Format(time.TimeOnly), expiryLeeway, suite.TokenCacheTTL))
 		stop := framework.Progress(ctx, GinkgoWriter, time.Minute, time.Now().Add(bound), func(now time.Time) string {
 			what := fmt.Sprintf("AUTHN-5 slow: a 401 for %v, which expires at %s", token, exp.Format(time.TimeOnly))
 			if left := refusable.Sub(now); left > 0 {
-				return fmt.Sprintf("%s; exp + %s leeway is in %s, then up to %s of the apiserver's token cache", what, expiryLeeway, left.Round(time.Second), framework.TokenCacheTTL)
+				return fmt.Sprintf("%s; exp + %s leeway is in %s, then up to %s of the apiserver's token cache", what, expiryLeeway, left.Round(time.Second), suite.TokenCacheTTL)
 			}
-			return fmt.Sprintf("%s; exp + %s leeway passed %s ago, waiting out the apiserver's %s token cache", what, expiryLeeway, now.Sub(refusable).Round(time.Second), framework.TokenCacheTTL)
+			return fmt.Sprintf("%s; exp + %s leeway passed %s ago, waiting out the apiserver's %s token cache", what, expiryLeeway, now.Sub(refusable).Round(time.Second), suite.TokenCacheTTL)
 		})
 		defer stop()
 		Eventually(ctx, func(ctx context.Context) error {
@@ -142,7 +143,7 @@ var _ = Describe("ServiceAccount tokens: lifetime and expiry", Label("authn"), f
 		// the spec short.
 		Consistently(ctx, func(ctx context.Context) error {
 			return serviceAccountAsMade(ctx, f, made)
-		}).WithTimeout(3*time.Second).WithPolling(framework.PollInterval).Should(Succeed(), "the new ServiceAccount as the controllers leave it")
+		}).WithTimeout(3*time.Second).WithPolling(f.Timeouts.Poll).Should(Succeed(), "the new ServiceAccount as the controllers leave it")
 		sa, err := f.Admin.CoreV1().ServiceAccounts(f.Namespace).Get(ctx, "fresh", metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sa.Secrets).To(BeEmpty(), "secrets of ServiceAccount %s/fresh (resourceVersion %s)", f.Namespace, sa.ResourceVersion)

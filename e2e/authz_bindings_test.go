@@ -14,7 +14,7 @@ import (
 )
 
 var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
-	f := framework.New("authz-bind")
+	f := framework.New("authz-bind", environment)
 
 	// AUTHZ-2: the seed's `kubectl create clusterrolebinding default-view
 	// --clusterrole=view --serviceaccount=NS:default` (fixtures/seed/
@@ -26,7 +26,7 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 		sa := f.TokenFor(ctx, "default")
 		f.ApplyFixture(ctx, seed("default-view.yaml"), framework.WithSubjects(framework.ServiceAccountSubject(f.Namespace, "default")))
 
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, access.On("list", "", "v1", "pods"), access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, access.On("list", "", "v1", "pods"), access.Status(200))
 		f.ExpectAccess(ctx, sa, access.On("list", "", "v1", "namespaces"), access.Status(200))
 
 		steps := seedDeploymentSteps(f, f.Namespace)
@@ -60,12 +60,12 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 
 		start := time.Now()
 		binding := f.ApplyFixture(ctx, seed("default-view.yaml"), framework.WithSubjects(framework.ServiceAccountSubject(f.Namespace, "default")))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, list, access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, list, access.Status(200))
 		GinkgoWriter.Printf("AUTHZ-3: binding %s took effect within %s\n", binding.GetName(), time.Since(start).Round(time.Millisecond))
 
 		start = time.Now()
 		f.DeleteApplied(ctx, binding)
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, list, forbidden)
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, list, forbidden)
 		GinkgoWriter.Printf("AUTHZ-3: its removal took effect within %s\n", time.Since(start).Round(time.Millisecond))
 	})
 
@@ -87,7 +87,7 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 			list := func(scope string) access.Request {
 				return access.On("list", "apps", "v1", "deployments").In(scopes[scope])
 			}
-			f.EventuallyAccess(ctx, framework.RBACTimeout, sa, list(granted), access.Status(200))
+			f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, list(granted), access.Status(200))
 			for _, scope := range []string{"own", "other", "cluster"} {
 				want := access.DeniedByRBAC(sa.User, list(scope))
 				for _, a := range allowedIn {
@@ -101,12 +101,12 @@ var _ = Describe("RBAC authorization: bindings", Label("authz"), func() {
 		Entry("Role + RoleBinding: its namespace only",
 			func(ctx context.Context, admin rbacv1.ClusterRole, _ string, s rbacv1.Subject) string {
 				role := f.CreateRole(ctx, f.Namespace, "deployments", admin.Rules...)
-				f.BindInNamespace(ctx, f.Namespace, "Role", role, s)
+				f.BindInNamespace(ctx, f.Namespace, framework.RoleRef(role), s)
 				return "own"
 			}, "own"),
 		Entry("ClusterRole + RoleBinding: the binding's namespace only",
 			func(ctx context.Context, admin rbacv1.ClusterRole, other string, s rbacv1.Subject) string {
-				f.BindInNamespace(ctx, other, "ClusterRole", admin.Name, s)
+				f.BindInNamespace(ctx, other, framework.ClusterRoleRef(admin.Name), s)
 				return "other"
 			}, "other"),
 		Entry("ClusterRole + ClusterRoleBinding: every namespace and the cluster scope",

@@ -13,10 +13,11 @@ import (
 	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/secrets"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // seed is the path of one of the seed documents' objects.
-func seed(file string) string { return framework.FixturePath(filepath.Join("seed", file)) }
+func seed(file string) string { return suite.FixturePath(filepath.Join("seed", file)) }
 
 func jsonOf(obj any) []byte {
 	GinkgoHelper()

@@ -10,7 +10,7 @@ import (
 )
 
 var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func() {
-	f := framework.New("authz-life")
+	f := framework.New("authz-life", environment)
 
 	// AUTHZ-8: the slide deck's curl session against
 	// /apis/apps/v1/namespaces/NS/deployments with its Deployment: without
@@ -31,7 +31,7 @@ var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func
 
 		adminRole := f.ApplyFixture(ctx, seed("admin-role.yaml"))
 		f.BindClusterWide(ctx, adminRole.GetName(), framework.ServiceAccountSubject(f.Namespace, "admin-sa"))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, adminSA, access.On("list", "apps", "v1", "deployments").In(f.Namespace), access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, adminSA, access.On("list", "apps", "v1", "deployments").In(f.Namespace), access.Status(200))
 
 		f.ExpectAccessPerChannel(ctx, adminSA, steps.create, access.Status(201))
 		f.ExpectAccessPerChannel(ctx, nobody, steps.get, forbidden(nobody, steps.get))
@@ -62,10 +62,10 @@ var _ = Describe("RBAC authorization: requests end to end", Label("authz"), func
 		f.ExpectAccess(ctx, sa, invalid, access.DeniedByRBAC(sa.User, invalid))
 
 		adminRole := f.ApplyFixture(ctx, seed("admin-role.yaml"))
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", adminRole.GetName(), framework.ServiceAccountSubject(f.Namespace, "deployer"))
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef(adminRole.GetName()), framework.ServiceAccountSubject(f.Namespace, "deployer"))
 		noContainersInvalid := access.Invalid()
 		noContainersInvalid.MessageContains = "spec.template.spec.containers: Required value"
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, invalid, noContainersInvalid)
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, invalid, noContainersInvalid)
 		misnamedInvalid := access.Invalid()
 		misnamedInvalid.MessageContains = `metadata.name: Invalid value: "Apitest_Nginx"`
 		f.ExpectAccess(ctx, sa, misnamed, misnamedInvalid)

@@ -18,13 +18,13 @@ import (
 const notHeld = "is attempting to grant RBAC permissions not currently held:\n"
 
 var _ = Describe("RBAC authorization: privilege boundaries", Label("authz"), func() {
-	f := framework.New("authz-priv")
+	f := framework.New("authz-priv", environment)
 
 	rbacRule := func(verbs []string, resources ...string) rbacv1.PolicyRule {
 		return rbacv1.PolicyRule{APIGroups: []string{rbacv1.GroupName}, Resources: resources, Verbs: verbs}
 	}
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Name: name, Labels: framework.ObjectLabels()}
+		return metav1.ObjectMeta{Name: name, Labels: f.Env.ObjectLabels()}
 	}
 
 	// AUTHZ-9 (roles): a ServiceAccount allowed to create ClusterRoles, and
@@ -49,12 +49,12 @@ var _ = Describe("RBAC authorization: privilege boundaries", Label("authz"), fun
 		}
 		readPods := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}
 
-		f.EventuallyAccessPerChannel(ctx, framework.RBACTimeout, sa, createRole("held", held), access.Status(201))
+		f.EventuallyAccessPerChannel(ctx, f.Timeouts.RBAC, sa, createRole("held", held), access.Status(201))
 		f.ExpectAccess(ctx, sa, createRole("more", readPods)(),
 			access.RefusedAfterAuthorization(notHeld+`{APIGroups:[""], Resources:["pods"], Verbs:["get"]}`))
 
 		f.BindClusterWide(ctx, f.CreateClusterRole(ctx, "escalate", rbacRule([]string{"escalate"}, "clusterroles")), subject)
-		f.EventuallyAccessPerChannel(ctx, framework.RBACTimeout, sa, createRole("more", readPods), access.Status(201))
+		f.EventuallyAccessPerChannel(ctx, f.Timeouts.RBAC, sa, createRole("more", readPods), access.Status(201))
 	})
 
 	// AUTHZ-9 (bindings): a ServiceAccount allowed to create
@@ -80,14 +80,14 @@ var _ = Describe("RBAC authorization: privilege boundaries", Label("authz"), fun
 			}
 		}
 
-		f.EventuallyAccessPerChannel(ctx, framework.RBACTimeout, sa, bindRole("held", writer), access.Status(201))
+		f.EventuallyAccessPerChannel(ctx, f.Timeouts.RBAC, sa, bindRole("held", writer), access.Status(201))
 		f.ExpectAccess(ctx, sa, bindRole("admin", "cluster-admin")(),
 			access.RefusedAfterAuthorization(notHeld+`{APIGroups:["*"], Resources:["*"], Verbs:["*"]}`+"\n"+`{NonResourceURLs:["*"], Verbs:["*"]}`))
 
 		bind := rbacRule([]string{"bind"}, "clusterroles")
 		bind.ResourceNames = []string{"cluster-admin"}
 		f.BindClusterWide(ctx, f.CreateClusterRole(ctx, "bind-cluster-admin", bind), subject)
-		f.EventuallyAccessPerChannel(ctx, framework.RBACTimeout, sa, bindRole("admin", "cluster-admin"), access.Status(201))
+		f.EventuallyAccessPerChannel(ctx, f.Timeouts.RBAC, sa, bindRole("admin", "cluster-admin"), access.Status(201))
 	})
 
 	// AUTHZ-10: impersonation is authorized as the impersonated user. A
@@ -102,7 +102,7 @@ var _ = Describe("RBAC authorization: privilege boundaries", Label("authz"), fun
 		_, admin := f.TokenForNew(ctx, "impersonator")
 		f.BindClusterWide(ctx, "cluster-admin", framework.ServiceAccountSubject(f.Namespace, "impersonator"))
 		list := access.On("list", "", "v1", "namespaces")
-		f.EventuallyAccess(ctx, framework.RBACTimeout, admin, list, access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, admin, list, access.Status(200))
 
 		defaultUser := identity.ServiceAccountUser(f.Namespace, "default")
 		asDefault := admin.Impersonating(defaultUser)

@@ -15,7 +15,7 @@ import (
 )
 
 var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), func() {
-	f := framework.New("authz-roles")
+	f := framework.New("authz-roles", environment)
 
 	// AUTHZ-5: the seed's wildcard ClusterRole sample-cluster-role (apiGroups,
 	// resources and verbs "*"), bound cluster-wide by the seed's
@@ -29,7 +29,7 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), fun
 		f.ApplyFixture(ctx, seed("sample-cluster-role-binding.yaml"), framework.WithRoleRef(role.GetName()),
 			framework.WithSubjects(framework.ServiceAccountSubject(f.Namespace, "sample")))
 
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, access.On("list", "", "v1", "namespaces"), access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, access.On("list", "", "v1", "namespaces"), access.Status(200))
 		for _, ns := range []string{f.Namespace, f.CreateNamespace(ctx, "authz-other")} {
 			steps := seedDeploymentSteps(f, ns)
 			f.ExpectAccessPerChannel(ctx, sa, steps.create, access.Status(201))
@@ -57,10 +57,10 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), fun
 			f.ExpectAccess(ctx, sa, r, access.DeniedByRBAC(sa.User, r))
 		}
 		f.BindClusterWide(ctx, "cluster-admin", framework.ServiceAccountSubject(f.Namespace, "root"))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, listNamespaces, access.Status(200))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, listNamespaces, access.Status(200))
 
 		checks := servedChecks(ctx, f, matrix.Subject{ServiceAccount: f.Namespace + "/root"}, f.Namespace)
-		sent, codes := expectAllMet("AUTHZ-6: cluster-admin", checkAll(ctx, f, sa, checks, aggregatedOn(ctx)))
+		sent, codes := expectAllMet("AUTHZ-6: cluster-admin", checkAll(ctx, f, sa, checks, aggregatedOn(ctx, f)))
 		resources := map[string]bool{}
 		for _, c := range checks {
 			resources[c.Resource.String()+"/"+c.Subresource] = true
@@ -97,7 +97,7 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), fun
 			_, sa := f.TokenForNew(ctx, name)
 			role := f.CreateRole(ctx, f.Namespace, "configmaps-"+verb,
 				rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{verb}})
-			f.BindInNamespace(ctx, f.Namespace, "Role", role, framework.ServiceAccountSubject(f.Namespace, name))
+			f.BindInNamespace(ctx, f.Namespace, framework.RoleRef(role), framework.ServiceAccountSubject(f.Namespace, name))
 			subjects = append(subjects, verbSubject{verb: verb, subject: sa})
 		}
 		var results []access.Result
@@ -109,11 +109,11 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), fun
 			}
 			own := checks[slices.Index(access.Verbs, s.verb)]
 			ownReq, _ := own.Plan()
-			f.EventuallyAccess(ctx, framework.RBACTimeout, s.subject, ownReq, own.Expectation())
+			f.EventuallyAccess(ctx, f.Timeouts.RBAC, s.subject, ownReq, own.Expectation())
 			results = append(results, checkAll(ctx, f, s.subject, checks, nil)...)
 		}
 
-		table := expectVerbMapping(ctx, subjects, f.Namespace)
+		table := expectVerbMapping(ctx, f, subjects, f.Namespace)
 		sent, _ := expectAllMet("AUTHZ-7: one verb per Role, both channels", results)
 		GinkgoWriter.Printf("AUTHZ-7: plain HTTP, %d forms × %d subjects:\n%s", len(verbForms), len(subjects), table)
 		AddReportEntry("AUTHZ-7", fmt.Sprintf("%d forms × %d one-verb subjects over plain HTTP, then %d checks on both channels and the access review: each form allowed for its own verb only", len(verbForms), len(subjects), sent))

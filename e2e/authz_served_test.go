@@ -47,9 +47,9 @@ func servedChecks(ctx context.Context, f *framework.Framework, subject matrix.Su
 
 // aggregatedOn is matrix.Check.PlanOn's test for group versions served by an
 // aggregated API server, from the cluster's APIServices.
-func aggregatedOn(ctx context.Context) func(schema.GroupVersion) bool {
+func aggregatedOn(ctx context.Context, f *framework.Framework) func(schema.GroupVersion) bool {
 	GinkgoHelper()
-	agg, err := matrix.Aggregated(ctx, framework.Env.Dynamic)
+	agg, err := matrix.Aggregated(ctx, f.Env.Dynamic)
 	Expect(err).NotTo(HaveOccurred())
 	return func(gv schema.GroupVersion) bool { _, ok := agg[gv]; return ok }
 }

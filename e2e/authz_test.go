@@ -10,7 +10,7 @@ import (
 )
 
 var _ = Describe("RBAC authorization", Label("authz"), func() {
-	f := framework.New("authz")
+	f := framework.New("authz", environment)
 
 	// AUTHZ-1: every new namespace gets a "default" ServiceAccount, and RBAC
 	// grants it nothing: its token authenticates (discovery answers) but

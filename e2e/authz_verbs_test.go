@@ -102,9 +102,8 @@ type rawSender struct {
 	client *http.Client
 }
 
-func newRawSender() rawSender {
+func newRawSender(admin *rest.Config) rawSender {
 	GinkgoHelper()
-	admin := framework.Env.AdminConfig
 	client, err := rest.HTTPClientFor(&rest.Config{
 		Host:  admin.Host,
 		Proxy: admin.Proxy,
@@ -165,9 +164,9 @@ type verbSubject struct {
 // form, that the one subject granted the form's verb gets past the
 // authorizer and the seven others get RBAC's 403 naming that very verb.
 // It returns the table of what the server said.
-func expectVerbMapping(ctx context.Context, subjects []verbSubject, namespace string) string {
+func expectVerbMapping(ctx context.Context, f *framework.Framework, subjects []verbSubject, namespace string) string {
 	GinkgoHelper()
-	sender := newRawSender()
+	sender := newRawSender(f.Env.AdminConfig)
 	var problems []string
 	var table strings.Builder
 	fmt.Fprintf(&table, "  %-88s %-18s %s\n", "form", "allowed for", "RBAC denied it as")

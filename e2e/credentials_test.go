@@ -10,7 +10,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/secrets"
 )
 
@@ -27,9 +26,9 @@ var trackAdminOnce sync.Once
 
 func writeCredentialHashes() error {
 	trackAdminOnce.Do(func() {
-		if framework.Env != nil && framework.Env.AdminConfig != nil {
-			secrets.Track(string(framework.Env.AdminConfig.KeyData))
-			secrets.Track(framework.Env.AdminConfig.BearerToken)
+		if runEnv != nil && runEnv.AdminConfig != nil {
+			secrets.Track(string(runEnv.AdminConfig.KeyData))
+			secrets.Track(runEnv.AdminConfig.BearerToken)
 		}
 	})
 	return secrets.WriteHashes(credentialHashesDir(), GinkgoParallelProcess())

@@ -9,8 +9,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/cluster"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // The gate on a kind cluster of its own (E2E_GATE_CLUSTER=own, the default
@@ -28,7 +28,7 @@ var scenarioLabelSets = []Labels{Label("authn"), Label("authz"), Label("in-pod",
 // gateOnOwnCluster tells, while the spec tree is built, whether the gate
 // gets a cluster of its own.
 func gateOnOwnCluster() bool {
-	if settings.GateCluster != framework.GateOwnCluster || settings.Kubeconfig != "" || settings.ParentRunID != "" {
+	if settings.GateCluster == suite.GateSharedCluster || settings.Kubeconfig != "" || settings.ParentRunID != "" {
 		return false
 	}
 	filter := GinkgoLabelFilter()
@@ -43,16 +43,16 @@ func gateOnOwnCluster() bool {
 // gateCluster is process 1's hold on the gate's own cluster.
 var gateCluster struct {
 	own      *cluster.Cluster // known before creation starts, so an interrupted one is deleted
-	fileLock *framework.FileLock
+	fileLock *suite.FileLock
 }
 
 // upGateCluster brings the gate's cluster up beside the scenario cluster
 // (both creations run at once): created or reused, its system components
 // ready, earlier runs' leftovers swept. Errors only, no Ginkgo assertion:
 // it runs on a goroutine of its own.
-func upGateCluster(ctx context.Context, me framework.LockHolder) (*cluster.Cluster, error) {
+func upGateCluster(ctx context.Context, me suite.LockHolder) (*cluster.Cluster, error) {
 	name := settings.GateClusterName()
-	l, err := framework.AcquireFileLock(clusterLockPath(name), fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
+	l, err := suite.AcquireFileLock(clusterLockPath(name), fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
 	if err != nil {
 		return nil, err
 	}
@@ -69,16 +69,17 @@ func upGateCluster(ctx context.Context, me framework.LockHolder) (*cluster.Clust
 		return nil, fmt.Errorf("the gate's kind cluster %q: %w", name, err)
 	}
 	gateCluster.own = c
-	env, err := framework.NewEnvironment(c.KubeconfigPath, "", c)
+	env, err := suite.NewEnvironment(suite.EnvironmentInput{Kubeconfig: c.KubeconfigPath, Cluster: c,
+		Timeouts: settings.ScaledTimeouts(), Options: settings.Options()})
 	if err != nil {
 		return c, err
 	}
-	if err := framework.WaitForSystemReady(ctx, env.Admin, framework.Scaled(settings.SystemReadyTimeout)); err != nil {
+	if err := suite.WaitForSystemReady(ctx, env.Admin, timeouts.Scaled(settings.SystemReadyTimeout)); err != nil {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
-		return c, fmt.Errorf("the gate's kind cluster %q: waiting for the system components: %w (causes seen there: %v)", name, err, framework.DiagnoseSystem(dctx, env.Admin))
+		return c, fmt.Errorf("the gate's kind cluster %q: waiting for the system components: %w (causes seen there: %v)", name, err, suite.DiagnoseSystem(dctx, env.Admin))
 	}
-	if err := framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter); err != nil {
+	if err := suite.Sweep(ctx, env, suite.ManagedSelector, GinkgoWriter); err != nil {
 		return c, fmt.Errorf("the gate's kind cluster %q: sweeping earlier runs' leftovers: %w", name, err)
 	}
 	return c, nil
@@ -86,13 +87,14 @@ func upGateCluster(ctx context.Context, me framework.LockHolder) (*cluster.Clust
 
 // gateEnv is the environment the gate runs in on this process: the
 // scenario cluster's, or its own cluster's (built when the gate starts).
-var gateEnv = sync.OnceValues(func() (*framework.Environment, error) {
+var gateEnv = sync.OnceValues(func() (*suite.Environment, error) {
 	if thisRun.GateKubeconfig == "" {
-		return framework.Env, nil
+		return runEnv, nil
 	}
 	c := cluster.Attach(thisRun.GateClusterName, GinkgoWriter)
 	c.KubeconfigPath = thisRun.GateKubeconfig
-	return framework.NewEnvironment(thisRun.GateKubeconfig, thisRun.RunID, c)
+	return suite.NewEnvironment(suite.EnvironmentInput{Kubeconfig: thisRun.GateKubeconfig, RunID: thisRun.RunID, Cluster: c,
+		Timeouts: settings.ScaledTimeouts(), Options: settings.Options()})
 })
 
 // downGateCluster, on process 1 at the end: the gate's logs when a spec
@@ -118,7 +120,7 @@ func downGateCluster(ctx context.Context, specsFailed bool) error {
 		if err != nil {
 			return err
 		}
-		if _, err := framework.NewSweeper(env, GinkgoWriter).Sweep(ctx, framework.ManagedSelector, false); err != nil {
+		if _, err := suite.NewSweeper(env, GinkgoWriter).Sweep(ctx, suite.ManagedSelector, false); err != nil {
 			return fmt.Errorf("sweeping the gate's cluster: %w", err)
 		}
 	}
@@ -138,7 +140,7 @@ type gateBringUp struct {
 
 // startGateCluster starts upGateCluster when the gate gets a cluster of
 // its own; wait then joins it (at once when there is none).
-func startGateCluster(ctx context.Context, me framework.LockHolder) *gateBringUp {
+func startGateCluster(ctx context.Context, me suite.LockHolder) *gateBringUp {
 	g := &gateBringUp{done: make(chan struct{})}
 	if !gateOnOwnCluster() {
 		close(g.done)

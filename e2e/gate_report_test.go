@@ -15,8 +15,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/report"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // gate2WrongMatrix says test-in-cluster:default cannot list pods, which
@@ -62,7 +62,7 @@ type nestedGate struct {
 
 // startNestedGate starts the gate on the wrong matrix against env's
 // cluster, where this run's gate has applied the manifests.
-func startNestedGate(env *framework.Environment) (*nestedGate, error) {
+func startNestedGate(env *suite.Environment) (*nestedGate, error) {
 	tmp, err := os.MkdirTemp("", "rbac-e2e-gate2-")
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func startNestedGate(env *framework.Environment) (*nestedGate, error) {
 }
 
 // gateKubeconfig is the admin kubeconfig of the gate's cluster.
-func gateKubeconfig(env *framework.Environment) string {
+func gateKubeconfig(env *suite.Environment) string {
 	if env.Cluster != nil && env.Cluster.KubeconfigPath != "" {
 		return env.Cluster.KubeconfigPath
 	}
@@ -151,7 +151,7 @@ func (n *nestedGate) stop() {
 
 // expectNestedGateFailed is GATE-2's spec: the nested run failed, and its
 // JUnit, pages, per-check report and kind logs say so as a team reads them.
-func expectNestedGateFailed(ctx context.Context, n *nestedGate, env *framework.Environment) {
+func expectNestedGateFailed(ctx context.Context, n *nestedGate, env *suite.Environment) {
 	DeferCleanup(func() { n.keep = CurrentSpecReport().Failed() })
 	Expect(n).NotTo(BeNil(), "the gate's set-up did not start the nested run")
 	Expect(n.wait(ctx)).To(Succeed(), "waiting for the nested run (output: %s)", n.output)

@@ -12,10 +12,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/gate"
 	"rbac-e2e/e2e/framework/manifest"
 	"rbac-e2e/e2e/framework/matrix"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // The gate's container has label gate; its specs add their scenarios', so
@@ -64,7 +64,7 @@ func init() {
 }
 
 func loadGateInput() {
-	root, err := framework.ModuleRoot()
+	root, err := suite.ModuleRoot()
 	if err != nil {
 		gateInput.err = err
 		return
@@ -111,7 +111,7 @@ func gateSpecs() {
 	}
 	var (
 		run    *gate.Run
-		env    *framework.Environment
+		env    *suite.Environment
 		nested *nestedGate
 	)
 
@@ -187,15 +187,15 @@ func gateDecorators() []any {
 }
 
 // gateRunInput is the gate's input on this run's cluster.
-func gateRunInput(env *framework.Environment) gate.Input {
+func gateRunInput(env *suite.Environment) gate.Input {
 	return gate.Input{
 		Admin: env.Admin, Dynamic: env.Dynamic, Checker: env.Checker, RunID: env.RunID,
-		Labels: framework.ObjectLabels(), OwnedLabel: framework.ManagedByLabel, OwnedValue: framework.ManagedByValue,
+		Labels: env.ObjectLabels(), OwnedLabel: suite.ManagedByLabel, OwnedValue: suite.ManagedByValue,
 		Artifacts: settings.Artifacts, Log: GinkgoWriter,
 		Matrix: gateInput.matrix, Manifests: gateInput.manifests, Base: gateInput.base, AppliedByParent: settings.GateApplied,
 		Snapshot: gateInput.path(settings.GateSnapshot), AllowList: gateInput.path(settings.GateAllowList),
-		ExportEvents: func(ctx context.Context, path string) error { return framework.ExportEvents(ctx, env.Admin, path) },
-		RBACTimeout:  framework.RBACTimeout, PollInterval: framework.PollInterval,
+		ExportEvents: func(ctx context.Context, path string) error { return suite.ExportEvents(ctx, env.Admin, path) },
+		RBACTimeout:  env.Timeouts.RBAC, PollInterval: env.Timeouts.Poll,
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
-	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // The closing summary: every scenario ID (from the labels of every spec,
@@ -21,12 +21,12 @@ var _ = ReportAfterSuite("scenario IDs not verified on this cluster", func(r Rep
 		return
 	}
 	outcomes := specOutcomes(r)
-	unverified, total := framework.NotVerified(outcomes, r.SuiteConfig.LabelFilter)
+	unverified, total := suite.NotVerified(outcomes, r.SuiteConfig.LabelFilter)
 	where := thisRun.ClusterDesc
 	if where == "" {
 		where = "this cluster"
 	}
-	block := framework.FormatNotVerified(unverified, total, where)
+	block := suite.FormatNotVerified(unverified, total, where)
 	if total == 0 {
 		block = "NOT VERIFIED: no spec ran, so no scenario ID was verified (the suite's set-up failed or the run was interrupted)\n"
 	}
@@ -47,7 +47,7 @@ var _ = ReportAfterSuite("scenario IDs not verified on this cluster", func(r Rep
 })
 
 // specOutcomes turns the report's specs into what the summary needs.
-func specOutcomes(r Report) []framework.SpecOutcome {
+func specOutcomes(r Report) []suite.SpecOutcome {
 	filter, err := types.ParseLabelFilter(r.SuiteConfig.LabelFilter)
 	if err != nil {
 		filter = func([]string) bool { return true }
@@ -56,24 +56,24 @@ func specOutcomes(r Report) []framework.SpecOutcome {
 	for _, reason := range r.SpecialSuiteFailureReasons {
 		interrupted = interrupted || strings.Contains(reason, "Interrupted")
 	}
-	var out []framework.SpecOutcome
+	var out []suite.SpecOutcome
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		o := framework.SpecOutcome{Text: sr.FullText(), Labels: sr.Labels()}
+		o := suite.SpecOutcome{Text: sr.FullText(), Labels: sr.Labels()}
 		msg := sr.Failure.Message
 		switch {
 		case sr.State == types.SpecStatePassed:
-			o.State = framework.SpecPassed
+			o.State = suite.SpecPassed
 		case sr.State.Is(types.SpecStateFailureStates):
-			o.State, o.Reason = framework.SpecFailed, msg
+			o.State, o.Reason = suite.SpecFailed, msg
 		case sr.State == types.SpecStateSkipped && msg != "" && !strings.HasPrefix(msg, "Spec skipped because an earlier spec"):
-			o.State, o.Reason = framework.SpecSkipped, msg
+			o.State, o.Reason = suite.SpecSkipped, msg
 		case !filter(sr.Labels()):
-			o.State = framework.SpecNotSelected
+			o.State = suite.SpecNotSelected
 		default:
-			o.State = framework.SpecNotRun
+			o.State = suite.SpecNotRun
 			switch {
 			case interrupted:
 				o.Reason = "the run was interrupted"

@@ -60,7 +60,7 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 			Skip("in-pod specs need the probe image, and this run has none: " + probeUnavailable)
 		}
 	})
-	f := framework.New("pod")
+	f := framework.New("pod", environment)
 
 	probePod := func(name, serviceAccount string, args wire.Args) probe.Pod {
 		return probe.Pod{Name: name, Image: probeImage, PullPolicy: probePullPolicy, ServiceAccount: serviceAccount, Args: args}
@@ -134,7 +134,7 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 			Every: 10 * time.Second, For: 10 * time.Minute, ExitOnError: true}
 		crashing := probePod("in-cluster", "", seed)
 		crashing.RestartAlways = true
-		f.EventuallyProbe(ctx, f.StartProbe(ctx, crashing), framework.ProbeTimeout, func(p *corev1.Pod, out probe.Output) error {
+		f.EventuallyProbe(ctx, f.StartProbe(ctx, crashing), f.Timeouts.Probe, func(p *corev1.Pod, out probe.Output) error {
 			l, err := out.One(wire.ChannelClientGo, "list", listAll.Path())
 			if err != nil {
 				return err
@@ -146,13 +146,13 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 		})
 
 		f.BindClusterWide(ctx, "view", framework.ServiceAccountSubject(f.Namespace, "default"))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, sa, listAll, access.Allowed())
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, sa, listAll, access.Allowed())
 		systemPods, err := f.Admin.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{})
 		Expect(err).NotTo(HaveOccurred())
 
 		redeployed := probePod("in-cluster-redeployed", "", seed)
 		redeployed.RestartAlways = true
-		f.EventuallyProbe(ctx, f.StartProbe(ctx, redeployed), framework.ProbeTimeout, func(p *corev1.Pod, out probe.Output) error {
+		f.EventuallyProbe(ctx, f.StartProbe(ctx, redeployed), f.Timeouts.Probe, func(p *corev1.Pod, out probe.Output) error {
 			ls := out.Select(wire.ChannelClientGo, "list", listAll.Path())
 			if len(ls) == 0 {
 				return fmt.Errorf("no list yet")
@@ -196,8 +196,8 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 		}
 
 		By("edit bound in the namespace: allowed in the Pod as outside")
-		f.BindInNamespace(ctx, f.Namespace, "ClusterRole", "edit", framework.ServiceAccountSubject(f.Namespace, sa.Name))
-		f.EventuallyAccess(ctx, framework.RBACTimeout, tok, wire.ListPods(f.Namespace), access.Allowed())
+		f.BindInNamespace(ctx, f.Namespace, framework.ClusterRoleRef("edit"), framework.ServiceAccountSubject(f.Namespace, sa.Name))
+		f.EventuallyAccess(ctx, f.Timeouts.RBAC, tok, wire.ListPods(f.Namespace), access.Allowed())
 		out = f.ProbeResult(ctx, f.StartProbe(ctx, probePod("bound", sa.Name, args)))
 		healthzOK(out)
 		for _, r := range requests {
@@ -259,9 +259,9 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 			}
 			rootCA = cm.Data["ca.crt"]
 			return nil
-		}).WithTimeout(framework.ControllerTimeout).WithPolling(framework.PollInterval).Should(Succeed(), "kube-root-ca.crt in namespace %s", f.Namespace)
+		}).WithTimeout(f.Timeouts.Controller).WithPolling(f.Timeouts.Poll).Should(Succeed(), "kube-root-ca.crt in namespace %s", f.Namespace)
 		Expect(rootCA).To(ContainSubstring("-----BEGIN CERTIFICATE-----"))
-		Expect(rootCA).To(Equal(string(framework.Env.AdminConfig.CAData)), "kube-root-ca.crt and the admin kubeconfig's CA")
+		Expect(rootCA).To(Equal(string(f.Env.AdminConfig.CAData)), "kube-root-ca.crt and the admin kubeconfig's CA")
 		for _, ns := range []string{"default", "kube-system", "kube-public"} {
 			cm, err := f.Admin.CoreV1().ConfigMaps(ns).Get(ctx, "kube-root-ca.crt", metav1.GetOptions{})
 			Expect(err).NotTo(HaveOccurred(), "kube-root-ca.crt in namespace %s", ns)
@@ -325,8 +325,8 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 		}
 
 		// The Pod polls every second: it sees a change within the RBAC bound plus that.
-		changeSeen := framework.RBACTimeout + 2*time.Second
-		_, seen := stage("no binding", framework.ProbeTimeout, forbidden, 0)
+		changeSeen := f.Timeouts.RBAC + 2*time.Second
+		_, seen := stage("no binding", f.Timeouts.Probe, forbidden, 0)
 		binding := f.BindClusterWide(ctx, "view", framework.ServiceAccountSubject(f.Namespace, "default"))
 		bound := time.Now()
 		_, seen = stage(fmt.Sprintf("view bound at %s", bound.Format(time.RFC3339Nano)), changeSeen, access.Allowed(), seen)

@@ -10,16 +10,16 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/cluster"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // hold is process 1's hold on the cluster: its locks, the cluster it created
 // (known before creation starts, so an interrupted creation is deleted too),
 // and whether a failed set-up already exported the logs.
 var hold struct {
-	fileLock *framework.FileLock
-	lease    *framework.LeaseLock
+	fileLock *suite.FileLock
+	lease    *suite.LeaseLock
 	own      *cluster.Cluster
 	exported bool
 }
@@ -30,9 +30,9 @@ const leaseDuration = 60 * time.Second
 
 // lockClusterName takes the host-wide lock of a kind cluster name, so a
 // second run neither recreates nor deletes the cluster a first one uses.
-func lockClusterName(name string, me framework.LockHolder) {
+func lockClusterName(name string, me suite.LockHolder) {
 	GinkgoHelper()
-	l, err := framework.AcquireFileLock(clusterLockPath(name), fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
+	l, err := suite.AcquireFileLock(clusterLockPath(name), fmt.Sprintf("kind cluster %q", name), me, GinkgoWriter)
 	if err != nil {
 		Fail(err.Error())
 	}
@@ -60,7 +60,7 @@ func releaseHold(ctx context.Context) {
 // it exports the cluster's events and logs first (the cluster is then kept
 // or deleted as usual) and names the cause from kube-system's own events
 // and conditions, not only which wait ran out.
-func setUpStep(ctx context.Context, env *framework.Environment, step string, err error) {
+func setUpStep(ctx context.Context, env *suite.Environment, step string, err error) {
 	GinkgoHelper()
 	if err == nil {
 		return
@@ -69,7 +69,7 @@ func setUpStep(ctx context.Context, env *framework.Environment, step string, err
 	if ctx.Err() == nil { // not interrupted
 		if !strings.Contains(msg, "causes seen on the cluster") {
 			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-			if causes := framework.DiagnoseSystem(dctx, env.Admin); len(causes) > 0 {
+			if causes := suite.DiagnoseSystem(dctx, env.Admin); len(causes) > 0 {
 				msg += "\ncauses seen on the cluster:\n  - " + strings.Join(causes, "\n  - ")
 			}
 			cancel()
@@ -85,12 +85,12 @@ func setUpStep(ctx context.Context, env *framework.Environment, step string, err
 
 // exportEvents writes every namespace's events to $ARTIFACTS/events.txt and
 // says where (or why not).
-func exportEvents(ctx context.Context, env *framework.Environment, why string) string {
+func exportEvents(ctx context.Context, env *suite.Environment, why string) string {
 	path := filepath.Join(settings.Artifacts, "events.txt")
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	msg := fmt.Sprintf("%s: the cluster's events are in %s", why, path)
-	if err := framework.ExportEvents(dctx, env.Admin, path); err != nil {
+	if err := suite.ExportEvents(dctx, env.Admin, path); err != nil {
 		msg = fmt.Sprintf("%s: the cluster's events could not be exported: %v", why, err)
 	}
 	fmt.Fprintln(GinkgoWriter, msg)
@@ -98,7 +98,7 @@ func exportEvents(ctx context.Context, env *framework.Environment, why string) s
 }
 
 // exportKindLogs collects the kind nodes' logs into $ARTIFACTS/kind-logs.
-func exportKindLogs(env *framework.Environment, why string) string {
+func exportKindLogs(env *suite.Environment, why string) string {
 	return exportKindLogsOf(env.Cluster, filepath.Join(settings.Artifacts, "kind-logs"), why)
 }
 

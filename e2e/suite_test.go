@@ -17,19 +17,30 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 
-	"rbac-e2e/e2e/framework"
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/cluster"
 	"rbac-e2e/e2e/framework/probe"
+	"rbac-e2e/e2e/framework/suite"
 )
 
-var settings framework.Settings
+var settings suite.Settings
+
+// timeouts are the run's scaled bounds, set in TestE2E before the spec tree
+// is built: decorators (SpecTimeout, NodeTimeout) and durations fixed while
+// it is built read them; spec bodies read their Framework's.
+var timeouts = suite.DefaultTimeouts()
+
+// runEnv is this process's environment, set in SynchronizedBeforeSuite;
+// every Framework asks environment for it before each spec.
+var runEnv *suite.Environment
+
+func environment() *suite.Environment { return runEnv }
 
 func init() { settings.RegisterFlags(flag.CommandLine) }
 
 func TestE2E(t *testing.T) {
 	RegisterFailHandler(Fail)
-	framework.Configure(&settings) // the scaled bounds, before the spec tree is built
+	timeouts = settings.ScaledTimeouts()
 	RunSpecs(t, "rbac-e2e")
 }
 
@@ -67,7 +78,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		}
 	}
 	Expect(os.RemoveAll(failedSpecsDir())).To(Succeed()) // an earlier run's
-	Expect(os.RemoveAll(framework.SpecsDir(settings.Artifacts))).To(Succeed())
+	Expect(os.RemoveAll(suite.SpecsDir(settings.Artifacts))).To(Succeed())
 	Expect(os.RemoveAll(requestCountsDir())).To(Succeed())
 	Expect(os.RemoveAll(credentialHashesDir())).To(Succeed()) // only this run's credentials are looked for
 	Expect(os.MkdirAll(failedSpecsDir(), 0o755)).To(Succeed())
@@ -76,7 +87,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	s := shared{Kubeconfig: settings.Kubeconfig, RunID: newRunID()}
 	nested := settings.ParentRunID != ""
-	me := framework.ThisRun(s.RunID)
+	me := suite.ThisRun(s.RunID)
 	var kind *cluster.Cluster
 	// The gate's cluster comes up beside the scenario cluster (nothing to do
 	// when it has none); joined below, or on the way out when the set-up
@@ -116,17 +127,17 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	env := setUpEnvironment(s)
 	if !nested && !s.OwnCluster {
-		lease, err := framework.AcquireLease(ctx, env.Admin, me, leaseDuration, GinkgoWriter)
+		lease, err := suite.AcquireLease(ctx, env.Admin, me, leaseDuration, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		hold.lease = lease
 	}
 	if s.OwnCluster {
-		setUpStep(ctx, env, "waiting for the system components", framework.WaitForSystemReady(ctx, env.Admin, framework.Scaled(settings.SystemReadyTimeout)))
+		setUpStep(ctx, env, "waiting for the system components", suite.WaitForSystemReady(ctx, env.Admin, env.Timeouts.Scaled(settings.SystemReadyTimeout)))
 	}
 	if !nested {
 		// Leftovers of interrupted earlier runs; ours by label, on any cluster.
 		swept := time.Now()
-		setUpStep(ctx, env, "sweeping earlier runs' leftovers", framework.Sweep(ctx, env, framework.ManagedSelector, GinkgoWriter))
+		setUpStep(ctx, env, "sweeping earlier runs' leftovers", suite.Sweep(ctx, env, suite.ManagedSelector, GinkgoWriter))
 		fmt.Fprintf(GinkgoWriter, "set-up: start sweep took %s\n", time.Since(swept).Round(10*time.Millisecond))
 	}
 	if inPodSpecsSelected() {
@@ -156,20 +167,23 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(json.Unmarshal(data, &s)).To(Succeed())
 	probeImage, probePullPolicy, probeUnavailable = s.ProbeImage, corev1.PullPolicy(s.ProbePullPolicy), s.ProbeUnavailable
 	thisRun = s
-	if framework.Env == nil {
+	if runEnv == nil {
 		setUpEnvironment(s)
 	}
 }, NodeTimeout(20*time.Minute))
 
-func setUpEnvironment(s shared) *framework.Environment {
+func setUpEnvironment(s shared) *suite.Environment {
 	var kind *cluster.Cluster
 	if s.ClusterName != "" {
 		kind = cluster.Attach(s.ClusterName, GinkgoWriter)
 		kind.KubeconfigPath = s.Kubeconfig
 	}
-	env, err := framework.NewEnvironment(s.Kubeconfig, s.RunID, kind)
+	env, err := suite.NewEnvironment(suite.EnvironmentInput{
+		Kubeconfig: s.Kubeconfig, RunID: s.RunID, Cluster: kind,
+		Timeouts: settings.ScaledTimeouts(), Options: settings.Options(),
+	})
 	Expect(err).NotTo(HaveOccurred())
-	framework.Env = env
+	runEnv = env
 	return env
 }
 
@@ -187,8 +201,8 @@ var _ = ReportAfterEach(func(r SpecReport) {
 })
 
 var _ = SynchronizedAfterSuite(func() {
-	if framework.Env != nil {
-		Expect(framework.Env.Checker.SaveCounts(requestCountsDir(), GinkgoParallelProcess())).To(Succeed())
+	if runEnv != nil {
+		Expect(runEnv.Checker.SaveCounts(requestCountsDir(), GinkgoParallelProcess())).To(Succeed())
 	}
 	if thisRun.GateKubeconfig != "" {
 		if env, err := gateEnv(); err == nil {
@@ -198,7 +212,7 @@ var _ = SynchronizedAfterSuite(func() {
 	}
 }, func(ctx SpecContext) {
 	defer releaseHold(ctx)
-	env := framework.Env
+	env := runEnv
 	if env == nil {
 		// Set-up stopped before the cluster could be used (failed or
 		// interrupted, creation included): nothing labelled exists yet.
@@ -220,26 +234,26 @@ var _ = SynchronizedAfterSuite(func() {
 	}
 	// A failed spec's objects kept for a look (E2E_KEEP_ON_FAILURE) stay,
 	// and so does the cluster that holds them.
-	kept, err := framework.KeptObjects(ctx, env.Admin)
+	kept, err := suite.KeptObjects(ctx, env.Admin)
 	Expect(err).NotTo(HaveOccurred())
 	keepCluster := settings.ReuseCluster || len(kept) > 0
 	// The lock holder sweeps everything labelled: the cluster is its alone,
 	// and a nested run killed mid-way leaves objects under its own run ID.
-	selector := framework.ManagedSelector
+	selector := suite.ManagedSelector
 	if settings.ParentRunID != "" {
-		selector = framework.RunLabel + "=" + env.RunID
+		selector = env.RunSelector()
 	}
-	sweeper := framework.NewSweeper(env, GinkgoWriter)
+	sweeper := suite.NewSweeper(env, GinkgoWriter)
 	sweeper.SpareKept(kept)
 	// No wait for the namespaces to go: the cluster goes, or the next run's
 	// start sweep waits for any still terminating (none of theirs is reused
 	// by name: specs' namespaces have generated names, and the gate's Apply
 	// waits for its own).
-	_, err = sweeper.Sweep(ctx, framework.NotKept(selector), false)
+	_, err = sweeper.Sweep(ctx, suite.NotKept(selector), false)
 	Expect(err).NotTo(HaveOccurred())
 	if len(kept) > 0 {
 		AddReportEntry("kept for a look", fmt.Sprintf("E2E_KEEP_ON_FAILURE: the sweep spared %d kept objects of failed specs (%v); the next run's start sweep removes them, or %s",
-			len(kept), kept, framework.SweepCommand(&settings)))
+			len(kept), kept, suite.SweepCommand(&settings)))
 	}
 	if exportLogs && env.Cluster != nil {
 		exportKindLogs(env, "specs failed")
@@ -262,7 +276,7 @@ var _ = SynchronizedAfterSuite(func() {
 // offlineImageTag asks the node-image recipe for its tag, for runs that do
 // not come through make (which sets E2E_OFFLINE_NODE_IMAGE).
 func offlineImageTag() string {
-	root, err := framework.ModuleRoot()
+	root, err := suite.ModuleRoot()
 	if err != nil {
 		fmt.Fprintf(GinkgoWriter, "cannot tell the offline node image's tag: %v\n", err)
 		return ""

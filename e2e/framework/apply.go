@@ -6,20 +6,17 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilrand "k8s.io/apimachinery/pkg/util/rand"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/restmapper"
 
 	"rbac-e2e/e2e/framework/manifest"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // FieldManager owns the fields the suite applies server-side.
@@ -65,10 +62,10 @@ func WithSubjects(subjects ...rbacv1.Subject) ApplyOption {
 func WithRoleRef(name string) ApplyOption { return func(o *applyOptions) { o.roleRef = name } }
 
 // ApplyFixture reads an object from a file and applies it server-side as
-// FieldManager: cluster-scoped objects get a unique name with the file's name
-// as a prefix, namespaced ones land in the spec's namespace; the suite's
-// labels are added; the object is deleted when the spec ends. It returns the
-// applied object.
+// FieldManager through manifest.Applier: cluster-scoped objects get a unique
+// name with the file's name as a prefix, namespaced ones land in the spec's
+// namespace; the suite's labels are added; the object is deleted when the
+// spec ends. It returns the applied object.
 func (f *Framework) ApplyFixture(ctx context.Context, path string, opts ...ApplyOption) *unstructured.Unstructured {
 	GinkgoHelper()
 	obj, err := LoadObject(path)
@@ -77,19 +74,29 @@ func (f *Framework) ApplyFixture(ctx context.Context, path string, opts ...Apply
 	for _, opt := range opts {
 		opt(&o)
 	}
-	mapping, err := restMapper().RESTMapping(obj.GroupVersionKind().GroupKind(), obj.GroupVersionKind().Version)
+	mapping, err := f.Env.RESTMapper().RESTMapping(obj.GroupVersionKind().GroupKind(), obj.GroupVersionKind().Version)
 	Expect(err).NotTo(HaveOccurred(), "fixture %s: the cluster does not serve %s", path, obj.GroupVersionKind())
 	namespaced := mapping.Scope.Name() == meta.RESTScopeNameNamespace
 	Expect(prepareFixture(obj, namespaced, o, f.ObjectLabels(), utilrand.String(5))).To(Succeed(), "fixture %s", path)
-	Byf("applying fixture %s as %s %s", shortPath(path), obj.GetKind(), objectName(obj))
+	fixture := manifest.Object{Unstructured: obj, Source: shortPath(path)}
+	Byf("applying fixture %s as %s", fixture.Source, fixture.Describe())
 
-	ri := Env.Dynamic.Resource(mapping.Resource).Namespace(obj.GetNamespace())
-	applied, err := ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager})
+	applier := f.applier()
+	applied, err := applier.Apply(ctx, []manifest.Object{fixture})
 	Expect(err).NotTo(HaveOccurred(), "applying fixture %s as %s %q", path, obj.GetKind(), obj.GetName())
 	f.DeleteWhenDone(func(ctx context.Context) error {
-		return ri.Delete(ctx, applied.GetName(), metav1.DeleteOptions{})
+		return applier.Delete(ctx, applied, f.Timeouts.Namespace)
 	})
-	return applied
+	return applied[0].Live
+}
+
+// applier applies and deletes the spec's fixtures: the suite's field
+// manager and labels, and never an object that is not the suite's.
+func (f *Framework) applier() *manifest.Applier {
+	return &manifest.Applier{
+		Dynamic: f.Env.Dynamic, Mapper: f.Env.RESTMapper(), FieldManager: FieldManager,
+		Labels: f.ObjectLabels(), OwnedLabel: suite.ManagedByLabel, OwnedValue: suite.ManagedByValue,
+	}
 }
 
 // LoadFixture reads an object a spec sends itself, as a request body: it
@@ -105,9 +112,10 @@ func (f *Framework) LoadFixture(path string) *unstructured.Unstructured {
 // DeleteApplied deletes an object made by ApplyFixture before the spec ends.
 func (f *Framework) DeleteApplied(ctx context.Context, obj *unstructured.Unstructured) {
 	GinkgoHelper()
-	mapping, err := restMapper().RESTMapping(obj.GroupVersionKind().GroupKind(), obj.GroupVersionKind().Version)
+	mapping, err := f.Env.RESTMapper().RESTMapping(obj.GroupVersionKind().GroupKind(), obj.GroupVersionKind().Version)
 	Expect(err).NotTo(HaveOccurred())
-	err = Env.Dynamic.Resource(mapping.Resource).Namespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), metav1.DeleteOptions{})
+	applied := manifest.Applied{Object: manifest.Object{Unstructured: obj, Source: "ApplyFixture"}, Resource: mapping.Resource}
+	err = f.applier().Delete(ctx, []manifest.Applied{applied}, f.Timeouts.Namespace)
 	Expect(err).NotTo(HaveOccurred(), "deleting %s %q", obj.GetKind(), obj.GetName())
 }
 
@@ -156,18 +164,4 @@ func toUnstructuredList(subjects []rbacv1.Subject) ([]any, error) {
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-var (
-	mapperOnce sync.Once
-	mapper     meta.RESTMapper
-)
-
-// restMapper maps kinds to resources through the cluster's discovery, once
-// per process.
-func restMapper() meta.RESTMapper {
-	mapperOnce.Do(func() {
-		mapper = restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(Env.Admin.Discovery()))
-	})
-	return mapper
 }

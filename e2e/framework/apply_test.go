@@ -8,6 +8,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"rbac-e2e/e2e/framework/suite"
 )
 
 func TestSeedFixturesLoad(t *testing.T) {
@@ -19,7 +21,7 @@ func TestSeedFixturesLoad(t *testing.T) {
 		"deployment.yaml":                  {"Deployment", "apitest-nginx"},
 	}
 	for file, kn := range want {
-		obj, err := LoadObject(FixturePath(filepath.Join("seed", file)))
+		obj, err := LoadObject(suite.FixturePath(filepath.Join("seed", file)))
 		if err != nil {
 			t.Errorf("%s: %v", file, err)
 			continue
@@ -58,10 +60,10 @@ func TestLoadObjectErrorsNameTheFile(t *testing.T) {
 }
 
 func TestPrepareFixture(t *testing.T) {
-	labels := map[string]string{ManagedByLabel: ManagedByValue, RunLabel: "run-1"}
+	labels := map[string]string{suite.ManagedByLabel: suite.ManagedByValue, suite.RunLabel: "run-1"}
 	load := func(file string) *unstructured.Unstructured {
 		t.Helper()
-		obj, err := LoadObject(FixturePath(filepath.Join("seed", file)))
+		obj, err := LoadObject(suite.FixturePath(filepath.Join("seed", file)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +75,7 @@ func TestPrepareFixture(t *testing.T) {
 	if err := prepareFixture(role, false, applyOptions{namespace: "ns-1"}, labels, "abcde"); err != nil {
 		t.Fatal(err)
 	}
-	if role.GetName() != "sample-cluster-role-abcde" || role.GetNamespace() != "" || role.GetLabels()[RunLabel] != "run-1" {
+	if role.GetName() != "sample-cluster-role-abcde" || role.GetNamespace() != "" || role.GetLabels()[suite.RunLabel] != "run-1" {
 		t.Errorf("cluster-scoped object prepared as %q in %q with labels %v", role.GetName(), role.GetNamespace(), role.GetLabels())
 	}
 
@@ -99,7 +101,7 @@ func TestPrepareFixture(t *testing.T) {
 	if err := prepareFixture(deploy, true, applyOptions{namespace: "ns-1"}, labels, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if deploy.GetName() != "apitest-nginx" || deploy.GetNamespace() != "ns-1" || deploy.GetLabels()[ManagedByLabel] != ManagedByValue {
+	if deploy.GetName() != "apitest-nginx" || deploy.GetNamespace() != "ns-1" || deploy.GetLabels()[suite.ManagedByLabel] != suite.ManagedByValue {
 		t.Errorf("namespaced object prepared as %q in %q with labels %v", deploy.GetName(), deploy.GetNamespace(), deploy.GetLabels())
 	}
 }

@@ -24,7 +24,7 @@ func (f *Framework) ClientCertificateFor(ctx context.Context, user string, group
 	DeferCleanup(func(ctx context.Context) error { return identity.DeleteCSR(ctx, f.Admin, name) })
 	start := time.Now()
 	s, err := identity.ClientCertificateFor(ctx, f.Admin, identity.CertificateRequest{
-		Name: name, User: user, Groups: groups, Labels: ObjectLabels(), Timeout: ControllerTimeout,
+		Name: name, User: user, Groups: groups, Labels: f.Env.ObjectLabels(), Timeout: f.Timeouts.Controller,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	GinkgoWriter.Printf("CSR %s: certificate issued in %s: %s\n", name, time.Since(start).Round(time.Millisecond), s)

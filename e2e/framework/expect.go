@@ -26,7 +26,7 @@ func (f *Framework) EventuallyAccess(ctx context.Context, timeout time.Duration,
 	Byf("waiting up to %s: %s as %v → %s", timeout, r.Target(), s, e)
 	Eventually(ctx, func(ctx context.Context) error {
 		return f.Checker.Check(ctx, s, r, e)
-	}).WithTimeout(timeout).WithPolling(PollInterval).Should(Succeed())
+	}).WithTimeout(timeout).WithPolling(f.Timeouts.Poll).Should(Succeed())
 }
 
 // ConsistentlyAccess checks the request again and again for duration and
@@ -67,5 +67,5 @@ func (f *Framework) EventuallyAccessPerChannel(ctx context.Context, timeout time
 		err := f.Checker.CheckPerChannel(ctx, s, r, e)
 		r = next()
 		return err
-	}).WithTimeout(timeout).WithPolling(PollInterval).Should(Succeed())
+	}).WithTimeout(timeout).WithPolling(f.Timeouts.Poll).Should(Succeed())
 }

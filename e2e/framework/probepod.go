@@ -18,7 +18,7 @@ import (
 // namespace) and returns its name.
 func (f *Framework) StartProbe(ctx context.Context, p probe.Pod) string {
 	GinkgoHelper()
-	p.Namespace, p.Labels = f.Namespace, ObjectLabels()
+	p.Namespace, p.Labels = f.Namespace, f.Env.ObjectLabels()
 	pod, err := f.Admin.CoreV1().Pods(f.Namespace).Create(ctx, p.Object(), metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "creating probe pod %s/%s", f.Namespace, p.Name)
 	return pod.Name
@@ -61,7 +61,7 @@ func (f *Framework) EventuallyProbe(ctx context.Context, pod string, timeout tim
 // what it printed.
 func (f *Framework) ProbeResult(ctx context.Context, pod string) probe.Output {
 	GinkgoHelper()
-	return f.EventuallyProbe(ctx, pod, ProbeTimeout, func(p *corev1.Pod, _ probe.Output) error {
+	return f.EventuallyProbe(ctx, pod, f.Timeouts.Probe, func(p *corev1.Pod, _ probe.Output) error {
 		if p.Status.Phase != corev1.PodSucceeded {
 			return fmt.Errorf("probe pod %s is %s, want %s", pod, p.Status.Phase, corev1.PodSucceeded)
 		}

@@ -67,7 +67,7 @@ func (f *Framework) BindClusterWide(ctx context.Context, clusterRole string, sub
 	Byf("binding ClusterRole %s cluster-wide to %s", clusterRole, subjectsText(subjects))
 	crb, err := f.Admin.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(clusterRole), Labels: f.ObjectLabels()},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
+		RoleRef:    ClusterRoleRef(clusterRole),
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred(), "binding ClusterRole %s cluster-wide", clusterRole)
@@ -84,17 +84,31 @@ func (f *Framework) UnbindClusterWide(ctx context.Context, name string) {
 	Expect(f.Admin.RbacV1().ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
 }
 
-// BindInNamespace binds a Role or ClusterRole (roleKind) to subjects in one
-// namespace through a labelled RoleBinding, and returns its name.
-func (f *Framework) BindInNamespace(ctx context.Context, namespace, roleKind, role string, subjects ...rbacv1.Subject) string {
+// RoleRef refers a RoleBinding to the Role name of the binding's namespace.
+func RoleRef(name string) rbacv1.RoleRef {
+	return rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name}
+}
+
+// ClusterRoleRef refers a binding to the ClusterRole name.
+func ClusterRoleRef(name string) rbacv1.RoleRef {
+	return rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name}
+}
+
+// BindInNamespace binds a Role or ClusterRole (RoleRef, ClusterRoleRef; an
+// empty APIGroup is RBAC's) to subjects in one namespace through a labelled
+// RoleBinding, and returns its name.
+func (f *Framework) BindInNamespace(ctx context.Context, namespace string, role rbacv1.RoleRef, subjects ...rbacv1.Subject) string {
 	GinkgoHelper()
-	Byf("binding %s %s in namespace %s to %s", roleKind, role, namespace, subjectsText(subjects))
+	if role.APIGroup == "" {
+		role.APIGroup = rbacv1.GroupName
+	}
+	Byf("binding %s %s in namespace %s to %s", role.Kind, role.Name, namespace, subjectsText(subjects))
 	rb, err := f.Admin.RbacV1().RoleBindings(namespace).Create(ctx, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(role), Labels: f.ObjectLabels()},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: roleKind, Name: role},
+		ObjectMeta: metav1.ObjectMeta{GenerateName: bindingPrefix(role.Name), Labels: f.ObjectLabels()},
+		RoleRef:    role,
 		Subjects:   subjects,
 	}, metav1.CreateOptions{})
-	Expect(err).NotTo(HaveOccurred(), "binding %s %s in namespace %s", roleKind, role, namespace)
+	Expect(err).NotTo(HaveOccurred(), "binding %s %s in namespace %s", role.Kind, role.Name, namespace)
 	return rb.Name
 }
 

@@ -9,12 +9,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"rbac-e2e/e2e/framework/restricted"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // The seed Deployment's Pods must start where Pod Security "restricted" is
 // enforced, from an image every kind node holds, never pulled.
 func TestSeedDeploymentIsRestrictedAndNeverPulls(t *testing.T) {
-	path := FixturePath(filepath.Join("seed", "deployment.yaml"))
+	path := suite.FixturePath(filepath.Join("seed", "deployment.yaml"))
 	obj, err := LoadObject(path)
 	if err != nil {
 		t.Fatal(err)

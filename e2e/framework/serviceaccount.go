@@ -15,7 +15,7 @@ import (
 func (f *Framework) TokenFor(ctx context.Context, sa string, opts ...identity.TokenOption) access.Subject {
 	GinkgoHelper()
 	Byf("requesting a token for ServiceAccount %s/%s", f.Namespace, sa)
-	Expect(identity.WaitForServiceAccount(ctx, f.Admin, f.Namespace, sa, ControllerTimeout)).To(Succeed())
+	Expect(identity.WaitForServiceAccount(ctx, f.Admin, f.Namespace, sa, f.Timeouts.Controller)).To(Succeed())
 	s, _, err := identity.RequestToken(ctx, f.Admin, f.Namespace, sa, opts...)
 	Expect(err).NotTo(HaveOccurred())
 	return s

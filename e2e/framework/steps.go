@@ -7,6 +7,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"rbac-e2e/e2e/framework/suite"
 )
 
 // Byf is Ginkgo's By with a format: a step in the spec's timeline, so a
@@ -64,7 +66,7 @@ func subjectsText(subjects []rbacv1.Subject) string {
 
 // shortPath is a path of the repository relative to its root, for steps.
 func shortPath(path string) string {
-	root, err := ModuleRoot()
+	root, err := suite.ModuleRoot()
 	if err != nil {
 		return path
 	}

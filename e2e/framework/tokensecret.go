@@ -16,7 +16,8 @@ import (
 // until the token controller has filled it, and returns it with its token.
 func (f *Framework) CreateTokenSecret(ctx context.Context, sa string) (*corev1.Secret, access.Subject) {
 	GinkgoHelper()
-	s, err := identity.CreateTokenSecret(ctx, f.Admin, identity.TokenSecret(f.Namespace, sa+"-token", sa, ObjectLabels()), TokenSecretTimeout)
+	secret := identity.TokenSecret(identity.TokenSecretInput{Namespace: f.Namespace, Name: sa + "-token", ServiceAccount: sa, Labels: f.Env.ObjectLabels()})
+	s, err := identity.CreateTokenSecret(ctx, f.Admin, secret, f.Timeouts.Controller)
 	Expect(err).NotTo(HaveOccurred())
 	return s, identity.SecretSubject(s)
 }

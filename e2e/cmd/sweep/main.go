@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"rbac-e2e/e2e/framework"
+	"rbac-e2e/e2e/framework/suite"
 )
 
 func main() {
@@ -28,7 +28,7 @@ func main() {
 func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	me := framework.ThisRun("sweep-" + time.Now().UTC().Format("20060102t150405"))
+	me := suite.ThisRun("sweep-" + time.Now().UTC().Format("20060102t150405"))
 	if kubeconfig := os.Getenv("E2E_KUBECONFIG"); kubeconfig != "" {
 		return sweepExisting(ctx, kubeconfig, me)
 	}
@@ -44,7 +44,7 @@ func run() error {
 
 // sweepKind sweeps one of the suite's kind clusters under its name's lock;
 // a missing cluster is an error only when required.
-func sweepKind(ctx context.Context, name string, me framework.LockHolder, required bool) error {
+func sweepKind(ctx context.Context, name string, me suite.LockHolder, required bool) error {
 	kubeconfig := filepath.Join(os.TempDir(), "rbac-e2e-"+name+".kubeconfig")
 	if _, err := os.Stat(kubeconfig); err != nil {
 		if !required {
@@ -52,12 +52,12 @@ func sweepKind(ctx context.Context, name string, me framework.LockHolder, requir
 		}
 		return fmt.Errorf("no kubeconfig of the suite's kind cluster %q (%v): the cluster is gone, or set E2E_KUBECONFIG", name, err)
 	}
-	lock, err := framework.AcquireFileLock(filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock"), fmt.Sprintf("kind cluster %q", name), me, os.Stderr)
+	lock, err := suite.AcquireFileLock(filepath.Join(os.TempDir(), "rbac-e2e-"+name+".lock"), fmt.Sprintf("kind cluster %q", name), me, os.Stderr)
 	if err != nil {
 		return err
 	}
 	defer lock.Release()
-	env, err := framework.NewEnvironment(kubeconfig, me.RunID, nil)
+	env, err := suite.NewEnvironment(suite.EnvironmentInput{Kubeconfig: kubeconfig, RunID: me.RunID})
 	if err != nil {
 		return err
 	}
@@ -65,12 +65,12 @@ func sweepKind(ctx context.Context, name string, me framework.LockHolder, requir
 }
 
 // sweepExisting sweeps a cluster the suite did not create, under its Lease.
-func sweepExisting(ctx context.Context, kubeconfig string, me framework.LockHolder) error {
-	env, err := framework.NewEnvironment(kubeconfig, me.RunID, nil)
+func sweepExisting(ctx context.Context, kubeconfig string, me suite.LockHolder) error {
+	env, err := suite.NewEnvironment(suite.EnvironmentInput{Kubeconfig: kubeconfig, RunID: me.RunID})
 	if err != nil {
 		return err
 	}
-	lease, err := framework.AcquireLease(ctx, env.Admin, me, time.Minute, os.Stderr)
+	lease, err := suite.AcquireLease(ctx, env.Admin, me, time.Minute, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -78,11 +78,11 @@ func sweepExisting(ctx context.Context, kubeconfig string, me framework.LockHold
 	return sweep(ctx, env, kubeconfig)
 }
 
-func sweep(ctx context.Context, env *framework.Environment, kubeconfig string) error {
-	n, err := framework.NewSweeper(env, os.Stdout).Sweep(ctx, framework.ManagedSelector, true)
+func sweep(ctx context.Context, env *suite.Environment, kubeconfig string) error {
+	n, err := suite.NewSweeper(env, os.Stdout).Sweep(ctx, suite.ManagedSelector, true)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("sweep: %d objects labelled %s deleted from the cluster of %s\n", n, framework.ManagedSelector, kubeconfig)
+	fmt.Printf("sweep: %d objects labelled %s deleted from the cluster of %s\n", n, suite.ManagedSelector, kubeconfig)
 	return nil
 }

@@ -11,7 +11,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-// Verbs are the Kubernetes API verbs a Request may carry.
+// Verbs are the Kubernetes API verbs a Request may carry, in the order people
+// read them: the suite's one list of them (matrix, report and effective
+// derive theirs from it).
 var Verbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}
 
 // Request is one API request: a verb on a resource (or on a non-resource URL).

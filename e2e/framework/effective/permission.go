@@ -64,7 +64,21 @@ func verbRank(verb string) int {
 	return len(verbOrder)
 }
 
-var verbOrder = slices.Concat([]string{"get", "list", "watch", "create", "post", "update", "put", "patch", "delete", "deletecollection"}, matrix.SpecialVerbs)
+// verbOrder is access.Verbs with the URL verbs post and put after their
+// resource counterparts create and update, then RBAC's special verbs.
+var verbOrder = func() []string {
+	var out []string
+	for _, v := range access.Verbs {
+		out = append(out, v)
+		switch v {
+		case "create":
+			out = append(out, "post")
+		case "update":
+			out = append(out, "put")
+		}
+	}
+	return slices.Concat(out, matrix.SpecialVerbs)
+}()
 
 // SortPermissions sorts ps (Compare) and drops the ones whose Key repeats,
 // keeping the first.

@@ -30,22 +30,51 @@ func ListEvents(ctx context.Context, client kubernetes.Interface, namespace stri
 	}
 }
 
-// FormatEvents is the suite's one event formatter: oldest first, one line
-// each: time, namespace, object, type, reason, message (xN when repeated).
-func FormatEvents(events []corev1.Event) string {
+// FormatEvents is the suite's one event formatter (events.txt, a spec's
+// forensics, a probe Pod's story, the set-up's diagnosis): oldest first,
+// one line each: time, namespace, object, type, reason, message (xN when
+// repeated).
+func FormatEvents(events []corev1.Event) string { return FormatEventsAs(events, EventFormat{}) }
+
+// EventFormat fits FormatEvents' lines to the text around them.
+type EventFormat struct {
+	// Indent heads every line.
+	Indent string
+	// Clock writes the time of day (UTC) instead of the RFC 3339 time.
+	Clock bool
+	// NoObject leaves out the namespace and the object, which the text
+	// around names already.
+	NoObject bool
+}
+
+// FormatEventsAs is FormatEvents with the lines fitted by f.
+func FormatEventsAs(events []corev1.Event, f EventFormat) string {
 	events = slices.Clone(events)
 	slices.SortStableFunc(events, func(a, b corev1.Event) int { return EventTime(a).Compare(EventTime(b)) })
 	var b strings.Builder
 	for _, e := range events {
-		obj := e.InvolvedObject.Kind + "/" + e.InvolvedObject.Name
-		count := ""
-		if e.Count > 1 {
-			count = fmt.Sprintf(" (x%d)", e.Count)
-		}
-		fmt.Fprintf(&b, "%s %s %s %s %s: %s%s\n", EventTime(e).UTC().Format(time.RFC3339), orDash(e.Namespace), obj,
-			e.Type, e.Reason, strings.Join(strings.Fields(e.Message), " "), count)
+		b.WriteString(f.Indent + FormatEvent(e, f) + "\n")
 	}
 	return b.String()
+}
+
+// FormatEvent is one event as FormatEventsAs writes it, without indent or
+// line end.
+func FormatEvent(e corev1.Event, f EventFormat) string {
+	layout := time.RFC3339
+	if f.Clock {
+		layout = time.TimeOnly
+	}
+	where := ""
+	if !f.NoObject {
+		where = orDash(e.Namespace) + " " + e.InvolvedObject.Kind + "/" + e.InvolvedObject.Name + " "
+	}
+	count := ""
+	if e.Count > 1 {
+		count = fmt.Sprintf(" (x%d)", e.Count)
+	}
+	return fmt.Sprintf("%s %s%s %s: %s%s", EventTime(e).UTC().Format(layout), where, e.Type, e.Reason,
+		strings.Join(strings.Fields(e.Message), " "), count)
 }
 
 // EventTime is when an event last happened, whichever of its times is set.

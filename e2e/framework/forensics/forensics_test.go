@@ -207,6 +207,10 @@ func TestFormatEvents(t *testing.T) {
 	if got != want {
 		t.Errorf("FormatEvents =\n%q\nwant\n%q", got, want)
 	}
+	e := corev1.Event{ObjectMeta: metav1.ObjectMeta{Namespace: "b"}, InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "p"}, Type: "Warning", Reason: "BackOff", Message: "again ", LastTimestamp: at(2), Count: 2}
+	if got, want := FormatEventsAs([]corev1.Event{e}, EventFormat{Indent: "  ", Clock: true, NoObject: true}), "  00:00:02 Warning BackOff: again (x2)\n"; got != want {
+		t.Errorf("FormatEventsAs(indent, clock, no object) = %q, want %q", got, want)
+	}
 }
 
 var errForbidden = apierrors.NewForbidden(schema.GroupResource{Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, "", nil)

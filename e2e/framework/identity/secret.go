@@ -15,13 +15,22 @@ import (
 	"rbac-e2e/e2e/framework/secrets"
 )
 
+// TokenSecretInput names a legacy token Secret and its ServiceAccount.
+type TokenSecretInput struct {
+	// Namespace holds both the Secret and the ServiceAccount.
+	Namespace      string
+	Name           string
+	ServiceAccount string
+	Labels         map[string]string
+}
+
 // TokenSecret is a legacy, long-lived token Secret for a ServiceAccount: the
 // token controller fills it once it exists.
-func TokenSecret(namespace, name, serviceAccount string, labels map[string]string) *corev1.Secret {
+func TokenSecret(in TokenSecretInput) *corev1.Secret {
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: namespace, Labels: labels,
-			Annotations: map[string]string{corev1.ServiceAccountNameKey: serviceAccount},
+			Name: in.Name, Namespace: in.Namespace, Labels: in.Labels,
+			Annotations: map[string]string{corev1.ServiceAccountNameKey: in.ServiceAccount},
 		},
 		Type: corev1.SecretTypeServiceAccountToken,
 	}

@@ -133,6 +133,9 @@ func TestViolationsSeesABadImport(t *testing.T) {
 	if got := violations(bad); len(got) != 2 {
 		t.Fatalf("violations(%v) = %q, want two", bad, got)
 	}
+	if got := violations(goPackage{ImportPath: framework + "/suite", Imports: []string{framework}}); len(got) != 1 {
+		t.Fatalf("the suite's plumbing importing the per-spec framework: violations = %q, want one", got)
+	}
 	if got := violations(goPackage{ImportPath: framework + "/y", Imports: []string{"fmt", framework + "/access"}}); len(got) != 0 {
 		t.Fatalf("a clean package had violations: %q", got)
 	}

@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
@@ -32,6 +33,8 @@ func rank(kind string) int {
 type Applied struct {
 	Object
 	Resource schema.GroupVersionResource
+	// Live is the object as the cluster answered the apply.
+	Live *unstructured.Unstructured
 }
 
 // Applier applies manifests with server-side apply under its own field
@@ -47,16 +50,30 @@ type Applier struct {
 	OwnedLabel string
 	OwnedValue string
 	Log        io.Writer
+	// Mapper maps kinds to resources; nil reads the cluster's discovery
+	// (Discovery) afresh on every Apply.
+	Mapper meta.RESTMapper
+}
+
+// restMapper is Mapper, or one read from the cluster's discovery now.
+func (a *Applier) restMapper() (meta.RESTMapper, error) {
+	if a.Mapper != nil {
+		return a.Mapper, nil
+	}
+	groups, err := restmapper.GetAPIGroupResources(a.Discovery)
+	if err != nil {
+		return nil, fmt.Errorf("discovery for the manifests: %w", err)
+	}
+	return restmapper.NewDiscoveryRESTMapper(groups), nil
 }
 
 // Apply applies objs in dependency order. It returns what it applied so far
 // even when it stops on an error, so the caller can remove exactly that.
 func (a *Applier) Apply(ctx context.Context, objs []Object) ([]Applied, error) {
-	groups, err := restmapper.GetAPIGroupResources(a.Discovery)
+	mapper, err := a.restMapper()
 	if err != nil {
-		return nil, fmt.Errorf("discovery for the manifests: %w", err)
+		return nil, err
 	}
-	mapper := restmapper.NewDiscoveryRESTMapper(groups)
 	if err := a.waitNotTerminating(ctx, objs); err != nil {
 		return nil, err
 	}
@@ -93,10 +110,11 @@ func (a *Applier) Apply(ctx context.Context, objs []Object) ([]Applied, error) {
 			labels[k] = v
 		}
 		obj.SetLabels(labels)
-		if _, err := ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: true}); err != nil {
+		live, err := ri.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: true})
+		if err != nil {
 			return applied, fmt.Errorf("%s: applying %s: %w", o.Source, o.Describe(), err)
 		}
-		applied = append(applied, Applied{Object: o, Resource: mapping.Resource})
+		applied = append(applied, Applied{Object: o, Resource: mapping.Resource, Live: live})
 		if a.Log != nil {
 			fmt.Fprintf(a.Log, "applied %s (%s)\n", o.Describe(), o.Source)
 		}

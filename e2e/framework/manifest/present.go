@@ -6,7 +6,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/restmapper"
 )
 
 // Present finds objs on the cluster as another run applied them (a nested
@@ -14,11 +13,10 @@ import (
 // (OwnedLabel=OwnedValue). Nothing is changed, and what it returns is not
 // the caller's to delete: the run that applied it removes it.
 func (a *Applier) Present(ctx context.Context, objs []Object) ([]Applied, error) {
-	groups, err := restmapper.GetAPIGroupResources(a.Discovery)
+	mapper, err := a.restMapper()
 	if err != nil {
-		return nil, fmt.Errorf("discovery for the manifests: %w", err)
+		return nil, err
 	}
-	mapper := restmapper.NewDiscoveryRESTMapper(groups)
 	var found []Applied
 	for _, o := range objs {
 		gvk := o.GroupVersionKind()

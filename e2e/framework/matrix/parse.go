@@ -12,11 +12,13 @@ import (
 	"k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"rbac-e2e/e2e/framework/access"
 )
 
 // ResourceVerbs are the verbs a resource row may name: the ones a request
-// can carry.
-var ResourceVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}
+// can carry (access.Verbs).
+var ResourceVerbs = slices.Clone(access.Verbs)
 
 // VerbAliases are the compact forms of common verb sets.
 var VerbAliases = map[string][]string{

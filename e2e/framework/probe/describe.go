@@ -3,13 +3,15 @@ package probe
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/client-go/kubernetes"
+
+	"rbac-e2e/e2e/framework/forensics"
 )
 
 // Describe tells what became of a Pod, for failure messages: its phase,
@@ -31,13 +33,7 @@ func Describe(ctx context.Context, c kubernetes.Interface, namespace, name strin
 	if len(events) == 0 {
 		b.WriteString("    (none)\n")
 	}
-	for _, e := range events {
-		fmt.Fprintf(&b, "    %s %s %s", eventTime(e).Format("15:04:05"), e.Type, e.Reason)
-		if e.Count > 1 {
-			fmt.Fprintf(&b, " (x%d)", e.Count)
-		}
-		fmt.Fprintf(&b, ": %s\n", strings.TrimSpace(e.Message))
-	}
+	b.WriteString(forensics.FormatEventsAs(events, forensics.EventFormat{Indent: "    ", Clock: true, NoObject: true}))
 	return b.String()
 }
 
@@ -49,9 +45,7 @@ func Events(ctx context.Context, c kubernetes.Interface, namespace, name string)
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(list.Items, func(i, j int) bool {
-		return eventTime(list.Items[i]).Time.Before(eventTime(list.Items[j]).Time)
-	})
+	slices.SortStableFunc(list.Items, func(a, b corev1.Event) int { return forensics.EventTime(a).Compare(forensics.EventTime(b)) })
 	return list.Items, nil
 }
 
@@ -92,16 +86,6 @@ func describeState(s corev1.ContainerState) string {
 		return strings.TrimSpace(fmt.Sprintf("terminated exit %d %s at %s %s", t.ExitCode, t.Reason, t.FinishedAt.Format("15:04:05"), strings.TrimSpace(t.Message)))
 	}
 	return ""
-}
-
-func eventTime(e corev1.Event) metav1.Time {
-	switch {
-	case !e.LastTimestamp.IsZero():
-		return e.LastTimestamp
-	case !e.EventTime.IsZero():
-		return metav1.NewTime(e.EventTime.Time)
-	}
-	return e.FirstTimestamp
 }
 
 // CannotStart is the waiting reason of a container that will not start

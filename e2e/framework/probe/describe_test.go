@@ -34,7 +34,7 @@ func TestDescribe(t *testing.T) {
 	c := fake.NewClientset(crashedPod("CrashLoopBackOff"), backOffEvent())
 	got := Describe(context.Background(), c, "ns", "p")
 	for _, want := range []string{"pod ns/p: phase Running", "waiting CrashLoopBackOff back-off 20s", "restarts 2",
-		"last terminated exit 1 Error", "Warning BackOff (x3): Back-off restarting failed container probe"} {
+		"last terminated exit 1 Error", "Warning BackOff: Back-off restarting failed container probe in pod p_ns(uid) (x3)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Describe lacks %q:\n%s", want, got)
 		}

@@ -5,6 +5,7 @@
 // Imports of this module it may have (e2e/framework/layering checks them: a
 // new import changes this list first; never Ginkgo or Gomega, never e2e/framework).
 //   - e2e/framework/access
+//   - e2e/framework/forensics
 //   - e2e/framework/restricted
 //   - e2e/framework/secrets
 //   - e2e/probe/wire

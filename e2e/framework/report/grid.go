@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"rbac-e2e/e2e/framework/access"
 )
 
 // GridEntry is one cell of an access grid: what the cluster answered for a
@@ -20,8 +22,8 @@ type GridEntry struct {
 // ClusterScope is the Scope of cluster-scoped entries and of URLs.
 const ClusterScope = "cluster"
 
-// verbOrder is the grid's column order; other verbs follow, sorted.
-var verbOrder = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}
+// verbOrder is the grid's column order (access.Verbs); other verbs follow, sorted.
+var verbOrder = access.Verbs
 
 func verbRank(v string) int {
 	if i := slices.Index(verbOrder, v); i >= 0 {

@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"flag"
@@ -25,7 +25,9 @@ func (s *Settings) registerGateFlags(fs *flag.FlagSet) {
 }
 
 func (s *Settings) validateGate() error {
-	if s.GateCluster != GateOwnCluster && s.GateCluster != GateSharedCluster {
+	switch s.GateCluster {
+	case "", GateOwnCluster, GateSharedCluster: // "" is the default, own
+	default:
 		return fmt.Errorf("E2E_GATE_CLUSTER=%q: want %q or %q", s.GateCluster, GateOwnCluster, GateSharedCluster)
 	}
 	if s.GateApplied && s.ParentRunID == "" {

@@ -1,7 +1,7 @@
-package framework
+package suite
 
 // Every object the suite creates carries these labels, so a sweep can find
-// what an interrupted run left behind.
+// what an interrupted run left behind (Environment.ObjectLabels).
 const (
 	ManagedByLabel = "app.kubernetes.io/managed-by"
 	ManagedByValue = "rbac-e2e"
@@ -10,8 +10,3 @@ const (
 
 // ManagedSelector selects everything the suite made, in any run.
 const ManagedSelector = ManagedByLabel + "=" + ManagedByValue
-
-// ObjectLabels are the labels of an object made in this run.
-func ObjectLabels() map[string]string {
-	return map[string]string{ManagedByLabel: ManagedByValue, RunLabel: Env.RunID}
-}

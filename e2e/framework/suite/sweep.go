@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func NewSweeper(env *Environment, log io.Writer) *Sweeper {
 	if d, err := dynamic.NewForConfig(quiet); err == nil {
 		dyn = d
 	}
-	return &Sweeper{Discovery: env.Admin.Discovery(), Dynamic: dyn, Log: log, Keep: IsRunLock, NamespaceTimeout: NamespaceTimeout}
+	return &Sweeper{Discovery: env.Admin.Discovery(), Dynamic: dyn, Log: log, Keep: IsRunLock, NamespaceTimeout: env.Timeouts.Namespace}
 }
 
 // Sweep deletes the objects that match the selector and waits until the

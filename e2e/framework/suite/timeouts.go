@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import "time"
 
@@ -39,9 +39,9 @@ func DefaultTimeouts() Timeouts {
 	}
 }
 
-// Scaled is the bounds with Scale applied (Scale stays, for Scaled's
+// Resolved is the bounds with Scale applied (Scale stays, for Scaled's
 // callers). A zero field is unset: it takes its default.
-func (t Timeouts) Scaled() Timeouts {
+func (t Timeouts) Resolved() Timeouts {
 	s, def := t, DefaultTimeouts()
 	if s.Scale == 0 {
 		s.Scale = def.Scale
@@ -68,34 +68,11 @@ func scale(d time.Duration, by float64) time.Duration {
 	return time.Duration(float64(d) * by)
 }
 
-// The bounds as specs and helpers read them: today's values until
-// UseTimeouts sets them from the settings, once per process before any spec
-// runs. Specs written against the former constants keep working.
-var (
-	PollInterval       = DefaultTimeouts().Poll
-	RBACTimeout        = DefaultTimeouts().RBAC
-	RevocationTimeout  = DefaultTimeouts().Revocation
-	ControllerTimeout  = DefaultTimeouts().Controller
-	TokenSecretTimeout = DefaultTimeouts().Controller
-	ProbeTimeout       = DefaultTimeouts().Probe
-	NamespaceTimeout   = DefaultTimeouts().Namespace
-	timeoutScale       = 1.0
-)
-
 // TokenCacheTTL is how long the apiserver caches a token's authentication
 // result: an outcome that must last has to outlive it. A fact of the
 // apiserver, not a bound: it is not scaled.
 const TokenCacheTTL = 10 * time.Second
 
-// UseTimeouts sets the package's bounds from scaled timeouts (see
-// Timeouts.Scaled).
-func UseTimeouts(t Timeouts) {
-	PollInterval, RBACTimeout, RevocationTimeout = t.Poll, t.RBAC, t.Revocation
-	ControllerTimeout, TokenSecretTimeout = t.Controller, t.Controller
-	ProbeTimeout, NamespaceTimeout = t.Probe, t.Namespace
-	timeoutScale = t.Scale
-}
-
 // Scaled is a bound of a spec's own (a literal) stretched by the timeout
 // scale, like every bound of Timeouts.
-func Scaled(d time.Duration) time.Duration { return scale(d, timeoutScale) }
+func (t Timeouts) Scaled(d time.Duration) time.Duration { return scale(d, t.Scale) }

@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"flag"
@@ -70,27 +70,25 @@ func TestTimeoutSettingsValidate(t *testing.T) {
 		}
 	}
 	// Zero is unset: the defaults (a Settings built in code).
-	if got := (Timeouts{}).Scaled(); got != DefaultTimeouts() {
-		t.Errorf("Timeouts{}.Scaled() = %+v, want the defaults", got)
+	if got := (Timeouts{}).Resolved(); got != DefaultTimeouts() {
+		t.Errorf("Timeouts{}.Resolved() = %+v, want the defaults", got)
 	}
 }
 
-func TestUseTimeoutsAndScaled(t *testing.T) {
-	defer UseTimeouts(DefaultTimeouts())
-	if RBACTimeout != 30*time.Second || PollInterval != 250*time.Millisecond || Scaled(time.Minute) != time.Minute {
-		t.Fatalf("before UseTimeouts: RBACTimeout %s, PollInterval %s, Scaled(1m) %s; want today's values", RBACTimeout, PollInterval, Scaled(time.Minute))
+func TestResolvedAndScaled(t *testing.T) {
+	if d := DefaultTimeouts(); d.Scaled(time.Minute) != time.Minute || (Timeouts{}).Scaled(time.Minute) != time.Minute {
+		t.Fatalf("unscaled: Scaled(1m) = %s, %s; want 1m", d.Scaled(time.Minute), (Timeouts{}).Scaled(time.Minute))
 	}
-	UseTimeouts(Timeouts{Poll: time.Second, RBAC: time.Minute, Revocation: 3 * time.Minute, Controller: 40 * time.Second,
-		Probe: 5 * time.Minute, Namespace: 7 * time.Minute, Scale: 3}.Scaled())
+	tt := Timeouts{Poll: time.Second, RBAC: time.Minute, Revocation: 3 * time.Minute, Controller: 40 * time.Second,
+		Probe: 5 * time.Minute, Namespace: 7 * time.Minute, Scale: 3}.Resolved()
 	for name, got := range map[string][2]time.Duration{
-		"PollInterval":       {PollInterval, time.Second},
-		"RBACTimeout":        {RBACTimeout, 3 * time.Minute},
-		"RevocationTimeout":  {RevocationTimeout, 9 * time.Minute},
-		"ControllerTimeout":  {ControllerTimeout, 2 * time.Minute},
-		"TokenSecretTimeout": {TokenSecretTimeout, 2 * time.Minute},
-		"ProbeTimeout":       {ProbeTimeout, 15 * time.Minute},
-		"NamespaceTimeout":   {NamespaceTimeout, 21 * time.Minute},
-		"Scaled(12m)":        {Scaled(12 * time.Minute), 36 * time.Minute},
+		"Poll":        {tt.Poll, time.Second},
+		"RBAC":        {tt.RBAC, 3 * time.Minute},
+		"Revocation":  {tt.Revocation, 9 * time.Minute},
+		"Controller":  {tt.Controller, 2 * time.Minute},
+		"Probe":       {tt.Probe, 15 * time.Minute},
+		"Namespace":   {tt.Namespace, 21 * time.Minute},
+		"Scaled(12m)": {tt.Scaled(12 * time.Minute), 36 * time.Minute},
 	} {
 		if got[0] != got[1] {
 			t.Errorf("%s = %s, want %s", name, got[0], got[1])

@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"rbac-e2e/e2e/framework/forensics"
 )
 
 // DiagnoseSystem says why a new cluster's system components are not ready,
@@ -63,13 +65,16 @@ func DiagnoseSystem(ctx context.Context, admin kubernetes.Interface) []string {
 		}
 	}
 	if evs, err := admin.CoreV1().Events("kube-system").List(ctx, metav1.ListOptions{}); err == nil {
-		slices.SortStableFunc(evs.Items, func(a, b corev1.Event) int { return a.LastTimestamp.Compare(b.LastTimestamp.Time) })
+		var warnings []corev1.Event
 		for _, e := range evs.Items {
-			if e.Type != corev1.EventTypeWarning {
-				continue
+			if e.Type == corev1.EventTypeWarning {
+				warnings = append(warnings, e)
 			}
-			o := e.InvolvedObject
-			add("%s %s/%s: event %s (%d×): %s", o.Kind, e.Namespace, o.Name, e.Reason, max(e.Count, 1), strings.TrimSpace(e.Message))
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(forensics.FormatEventsAs(warnings, forensics.EventFormat{Clock: true}), "\n"), "\n") {
+			if line != "" {
+				add("event %s", line)
+			}
 		}
 	}
 	if _, err := admin.CoreV1().ServiceAccounts("default").Get(ctx, "default", metav1.GetOptions{}); apierrors.IsNotFound(err) {

@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ func (s *Settings) registerTimeoutFlags(fs *flag.FlagSet) {
 }
 
 // ScaledTimeouts are the bounds the specs use: the settings times the scale.
-func (s *Settings) ScaledTimeouts() Timeouts { return s.Timeouts.Scaled() }
+func (s *Settings) ScaledTimeouts() Timeouts { return s.Timeouts.Resolved() }
 
 // validateTimeouts rejects negative bounds; 0 stands for the default.
 func (s *Settings) validateTimeouts() error {

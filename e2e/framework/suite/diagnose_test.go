@@ -1,4 +1,4 @@
-package framework
+package suite
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func TestDiagnoseSystem(t *testing.T) {
 	for _, want := range []string{
 		"Node n1 is not Ready: KubeletNotReady: container runtime network not ready",
 		"DaemonSet kube-system/kube-proxy: 0 of 1 Pods ready",
-		`DaemonSet kube-system/kube-proxy: event FailedCreate (7×): Error creating: pods "kube-proxy-" is forbidden`,
+		`kube-system DaemonSet/kube-proxy Warning FailedCreate: Error creating: pods "kube-proxy-" is forbidden: error looking up service account kube-system/kube-proxy: serviceaccount "kube-proxy" not found (x7)`,
 		"Deployment kube-system/coredns Available=False: MinimumReplicasUnavailable: Deployment does not have minimum availability.",
 		"Pod kube-system/coredns-abc is Pending (PodScheduled=False: Unschedulable: 0/1 nodes are available",
 		"Pod kube-system/kube-controller-manager-n1 container kube-controller-manager waiting: CrashLoopBackOff: back-off 40s (restarts 4)",
