@@ -8,6 +8,8 @@ ARTIFACTS ?= $(CURDIR)/_artifacts
 # parallel phase (set-up to the first Serial spec): PROCS=4 28.4 s, 6 27.3 s, 8 16.7 s, the
 # last close to its floor, the longest spec (AUTHN-8, ~13 s). More buys nothing more.
 PROCS ?= 8
+# e2e-run passes --randomize-all: every spec is then its own group to order, so the
+# SpecPriority of the long ones (e2e/priority_test.go) starts them first.
 # make e2e leaves out the slow tier, the access diff (it needs a base: make access-diff) and
 # the sweep benchmark (make bench-sweep); make test (CI) runs all but the benchmark.
 LABELS ?= !slow && !access-diff && !bench-sweep
@@ -45,7 +47,7 @@ e2e: docker-engine node-image-if-needed e2e-run
 e2e-run:
 	mkdir -p "$(ARTIFACTS)" && rm -rf "$(ARTIFACTS)/.credential-hashes"
 	status=0; set -m; \
-	scripts/signal-once.sh $(GINKGO) -p --procs=$(PROCS) --timeout=60m --poll-progress-after=120s \
+	scripts/signal-once.sh $(GINKGO) -p --procs=$(PROCS) --randomize-all --timeout=60m --poll-progress-after=120s \
 	  $(if $(LABELS),--label-filter='$(LABELS)') \
 	  --junit-report=junit.xml --output-dir="$(ARTIFACTS)" $(GINKGO_FLAGS) ./e2e \
 	  > >(trap '' INT TERM; exec tee "$(ARTIFACTS)/ginkgo-output.log") 2>&1 & run=$$!; set +m; \

@@ -36,7 +36,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 	// AUTHN-8: a TokenRequest token bound to a Secret or a Pod dies with that
 	// object, and stays dead when an object of the same name comes back: the
 	// token names the object's UID, not only its name.
-	It("AUTHN-8: a token bound to a Secret is refused once the Secret is deleted, even if recreated", Label("AUTHN-8"), func(ctx SpecContext) {
+	It("AUTHN-8: a token bound to a Secret is refused once the Secret is deleted, even if recreated", Label("AUTHN-8"), longSpecs(60), func(ctx SpecContext) {
 		f.CreateServiceAccount(ctx, "bound")
 		anchor := createSecret(ctx, f, "anchor")
 		token := f.TokenFor(ctx, "bound", identity.BoundTo("Secret", anchor.Name, string(anchor.UID)))
@@ -49,7 +49,7 @@ var _ = Describe("ServiceAccount tokens: revocation", Label("authn"), longSpecs(
 		f.ConsistentlyAccess(ctx, afterRecreate(), token, discovery, access.Unauthorized())
 	})
 
-	It("AUTHN-8: a token bound to a Pod is refused once the Pod is deleted, even if recreated", Label("AUTHN-8"), func(ctx SpecContext) {
+	It("AUTHN-8: a token bound to a Pod is refused once the Pod is deleted, even if recreated", Label("AUTHN-8"), longSpecs(60), func(ctx SpecContext) {
 		f.CreateServiceAccount(ctx, "bound")
 		anchor := createPod(ctx, f, "anchor", "bound")
 		token := f.TokenFor(ctx, "bound", identity.BoundTo("Pod", anchor.Name, string(anchor.UID)))

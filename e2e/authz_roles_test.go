@@ -50,7 +50,7 @@ var _ = Describe("RBAC authorization: roles", Label("authz"), longSpecs(20), fun
 	// subject is forbidden before the binding, so the binding is what lets it
 	// in; the non-resource URLs /metrics, /healthz, /livez, /readyz, /version
 	// and /openapi/v2 answer 200 (all but /metrics are open to everyone).
-	It("AUTHZ-6: cluster-admin allows every served resource and verb, and the non-resource URLs", Label("AUTHZ-6"), func(ctx SpecContext) {
+	It("AUTHZ-6: cluster-admin allows every served resource and verb, and the non-resource URLs", Label("AUTHZ-6"), longSpecs(45), func(ctx SpecContext) {
 		_, sa := f.TokenForNew(ctx, "root")
 		listNamespaces, metrics := access.On("list", "", "v1", "namespaces"), access.Get("/metrics")
 		for _, r := range []access.Request{listNamespaces, metrics} {

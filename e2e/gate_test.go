@@ -122,6 +122,9 @@ func gateSpecs() {
 		run, err = gate.Start(ctx, gateRunInput(env))
 		DeferCleanup(func(ctx context.Context) error { return run.Close(ctx) })
 		Expect(err).NotTo(HaveOccurred())
+		if sweepSelected() {
+			run.Prefetch() // the effective-access sweep, beside the rows
+		}
 		if gateReportSelected() {
 			nested, err = startNestedGate(env)
 			Expect(err).NotTo(HaveOccurred(), "starting GATE-2's nested run")
@@ -173,6 +176,18 @@ func gateSpecs() {
 	It("GATE-2: a failing gate names the row and what each channel got, in its report and JUnit, and exports the cluster's logs", gateReportLabels, func(ctx SpecContext) {
 		expectNestedGateFailed(ctx, nested, env)
 	}, NodeTimeout(10*time.Minute))
+}
+
+// sweepSelected tells whether a spec that reads the swept effective access
+// (snapshot, access diff, audit) runs.
+func sweepSelected() bool {
+	filter := GinkgoLabelFilter()
+	for _, l := range []Labels{snapshotLabels, diffLabels, auditLabels} {
+		if Label(append([]string{"gate"}, l...)...).MatchesLabelFilter(filter) {
+			return true
+		}
+	}
+	return false
 }
 
 // gateDecorators are the gate container's: Ordered (one apply for every

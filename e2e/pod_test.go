@@ -285,7 +285,7 @@ var _ = Describe("From inside a Pod", longSpecs(40), func() {
 	// gets 200 within the RBAC bound; the spec removes the binding and the
 	// container gets 403 again. At each stage both outside channels with a
 	// token of the same account agree with the Pod's latest answers.
-	It("AUTHZ-3: a running Pod gets 200 once view is bound and 403 once it is removed, without a restart", inPod("AUTHZ-3"), func(ctx SpecContext) {
+	It("AUTHZ-3: a running Pod gets 200 once view is bound and 403 once it is removed, without a restart", inPod("AUTHZ-3"), longSpecs(60), func(ctx SpecContext) {
 		sa := f.TokenFor(ctx, "default")
 		listAll := wire.ListPods("")
 		forbidden := access.DeniedByRBAC(sa.User, listAll)

@@ -228,6 +228,13 @@ var _ = SynchronizedAfterSuite(func() {
 	}
 	failed, _ := os.ReadDir(failedSpecsDir())
 	exportLogs := len(failed) > 0 && !hold.exported
+	// The gate's cluster is swept (and deleted) beside this one's clean-up.
+	gateDown := make(chan error, 1)
+	go func() {
+		defer GinkgoRecover()
+		gateDown <- downGateCluster(ctx, exportLogs)
+	}()
+	defer func() { Expect(<-gateDown).To(Succeed(), "the gate's cluster's clean-up") }()
 	if exportLogs {
 		// Before the sweep, while the run's namespaces and their events exist.
 		exportEvents(ctx, env, "specs failed")
@@ -258,7 +265,6 @@ var _ = SynchronizedAfterSuite(func() {
 	if exportLogs && env.Cluster != nil {
 		exportKindLogs(env, "specs failed")
 	}
-	Expect(downGateCluster(ctx, exportLogs)).To(Succeed())
 	if hold.own == nil {
 		return
 	}

@@ -43,6 +43,10 @@ type Run struct {
 	headOnce sync.Once
 	head     *State
 	headErr  error
+	// bg runs Prefetch's sweep past the caller's context; Close ends it.
+	bg       context.Context
+	stopBg   context.CancelFunc
+	prefetch chan struct{}
 
 	mu              sync.Mutex
 	snapshotChanges []SubjectChanges
@@ -66,6 +70,7 @@ type Run struct {
 func Start(ctx context.Context, in Input) (*Run, error) {
 	in.defaults()
 	r := &Run{In: in}
+	r.bg, r.stopBg = context.WithCancel(context.WithoutCancel(ctx))
 	if err := os.RemoveAll(in.ReportDir()); err != nil { // this run's reports only
 		return r, err
 	}
@@ -175,6 +180,10 @@ func (r *Run) MarkFailed() {
 // namespaces go), writes the summary, and removes the gate's own objects
 // and every applied one.
 func (r *Run) Close(ctx context.Context) error {
+	r.stopBg()
+	if r.prefetch != nil {
+		<-r.prefetch
+	}
 	var errs []error
 	r.mu.Lock()
 	failed, reports := r.failed, r.reports

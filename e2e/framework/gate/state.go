@@ -26,6 +26,17 @@ func (r *Run) Head(ctx context.Context) (*State, error) {
 	return r.head, r.headErr
 }
 
+// Prefetch starts Head's sweep now, so it runs beside the rows' checks
+// (which change nothing it reads) instead of after them; Head then waits
+// for it. Close stops it.
+func (r *Run) Prefetch() {
+	r.prefetch = make(chan struct{})
+	go func() {
+		defer close(r.prefetch)
+		_, _ = r.Head(r.bg)
+	}()
+}
+
 // sweepState waits until aggregation settled (waitAggregated), then
 // sweeps once.
 func (r *Run) sweepState(ctx context.Context) (*State, error) {

@@ -44,3 +44,27 @@ func ReviewToken(ctx context.Context, admin kubernetes.Interface, s access.Subje
 	}
 	return r.Status, nil
 }
+
+// uncachedAudience is an audience no token carries: added to a review's
+// audiences, it makes them differ from the apiserver's own.
+const uncachedAudience = "urn:rbac-e2e:review-beside-the-cache"
+
+// ReviewTokenUncached is ReviewToken for the token's own audiences plus one
+// no token carries. The apiserver caches successful authentications for
+// 10 s keyed by audiences and token, so this review neither reads nor
+// fills the entry a request with the token uses: it proves the token good
+// now without making a later request authenticate from that cache.
+func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s access.Subject) (authenticationv1.TokenReviewStatus, error) {
+	tok, err := ParseToken(s.BearerToken())
+	if err != nil {
+		return authenticationv1.TokenReviewStatus{}, err
+	}
+	auds := append([]string(tok.Claims.Audience), uncachedAudience)
+	r, err := admin.AuthenticationV1().TokenReviews().Create(ctx, &authenticationv1.TokenReview{
+		Spec: authenticationv1.TokenReviewSpec{Token: s.BearerToken(), Audiences: auds},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return authenticationv1.TokenReviewStatus{}, fmt.Errorf("TokenReview of %s for audiences %v: %w", s, auds, err)
+	}
+	return r.Status, nil
+}
