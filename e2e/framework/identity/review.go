@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -49,17 +50,14 @@ func ReviewToken(ctx context.Context, admin kubernetes.Interface, s access.Subje
 // audiences, it makes them differ from the apiserver's own.
 const uncachedAudience = "urn:rbac-e2e:review-beside-the-cache"
 
-// ReviewTokenUncached is ReviewToken for the token's own audiences plus one
-// no token carries. The apiserver caches successful authentications for
-// 10 s keyed by audiences and token, so this review neither reads nor
+// ReviewTokenUncached is ReviewToken for audiences (those the apiserver
+// accepts the token for: its API audiences, or the token's own aud) plus
+// one no token carries. The apiserver caches successful authentications
+// for 10 s keyed by audiences and token, so this review neither reads nor
 // fills the entry a request with the token uses: it proves the token good
 // now without making a later request authenticate from that cache.
-func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s access.Subject) (authenticationv1.TokenReviewStatus, error) {
-	tok, err := ParseToken(s.BearerToken())
-	if err != nil {
-		return authenticationv1.TokenReviewStatus{}, err
-	}
-	auds := append([]string(tok.Claims.Audience), uncachedAudience)
+func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s access.Subject, audiences []string) (authenticationv1.TokenReviewStatus, error) {
+	auds := append(slices.Clone(audiences), uncachedAudience)
 	r, err := admin.AuthenticationV1().TokenReviews().Create(ctx, &authenticationv1.TokenReview{
 		Spec: authenticationv1.TokenReviewSpec{Token: s.BearerToken(), Audiences: auds},
 	}, metav1.CreateOptions{})
@@ -67,4 +65,13 @@ func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s acce
 		return authenticationv1.TokenReviewStatus{}, fmt.Errorf("TokenReview of %s for audiences %v: %w", s, auds, err)
 	}
 	return r.Status, nil
+}
+
+// TokenAudiences are the aud claim of a bound token (TokenRequest's).
+func TokenAudiences(s access.Subject) ([]string, error) {
+	tok, err := ParseToken(s.BearerToken())
+	if err != nil {
+		return nil, err
+	}
+	return tok.Claims.Audience, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,13 +37,53 @@ func TokenSecret(in TokenSecretInput) *corev1.Secret {
 	}
 }
 
-// CreateTokenSecret creates a legacy token Secret and waits until the token
-// controller has filled it.
+// CreateTokenSecret creates a legacy token Secret, waits until the token
+// controller has filled it, and then until the apiserver accepts its token
+// (WaitTokenAccepted).
 func CreateTokenSecret(ctx context.Context, admin kubernetes.Interface, s *corev1.Secret, timeout time.Duration) (*corev1.Secret, error) {
 	if _, err := admin.CoreV1().Secrets(s.Namespace).Create(ctx, s, metav1.CreateOptions{}); err != nil {
 		return nil, fmt.Errorf("creating token Secret %s/%s: %w", s.Namespace, s.Name, err)
 	}
-	return WaitForTokenSecret(ctx, admin, s.Namespace, s.Name, timeout)
+	filled, err := WaitForTokenSecret(ctx, admin, s.Namespace, s.Name, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return filled, WaitTokenAccepted(ctx, admin, filled, timeout)
+}
+
+// WaitTokenAccepted waits until the apiserver authenticates a filled token
+// Secret's token. It compares the token with its informer's copy of the
+// Secret, which can still be the unfilled one for a moment after the
+// controller's update: a request then gets 401 (seen once in a parallel
+// run: client-go 401, http 200 a moment later). The wait asks beside the
+// token cache (ReviewTokenUncached), so a spec's first request is answered
+// afresh. A legacy token has no aud: the API audiences come from a
+// TokenRequest for the same ServiceAccount.
+func WaitTokenAccepted(ctx context.Context, admin kubernetes.Interface, s *corev1.Secret, timeout time.Duration) error {
+	sa := s.Annotations[corev1.ServiceAccountNameKey]
+	bound, _, err := RequestToken(ctx, admin, s.Namespace, sa)
+	if err != nil {
+		return err
+	}
+	auds, err := TokenAudiences(bound)
+	if err != nil {
+		return err
+	}
+	subject := SecretSubject(s)
+	var last authenticationv1.TokenReviewStatus
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		st, err := ReviewTokenUncached(ctx, admin, subject, auds)
+		if err != nil {
+			return false, nil
+		}
+		last = st
+		return st.Authenticated, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the token of Secret %s/%s (%s) was not accepted within %s (last TokenReview: authenticated=%v, error %q): %w",
+			s.Namespace, s.Name, subject, timeout, last.Authenticated, last.Error, err)
+	}
+	return nil
 }
 
 // tokenSecretKeys are what the token controller puts into a token Secret.
