@@ -54,7 +54,7 @@ func inPodSpecsSelected() bool {
 
 var bothChannels = []string{wire.ChannelClientGo, wire.ChannelHTTP}
 
-var _ = Describe("From inside a Pod", longSpecs(40), func() {
+var _ = Describe("From inside a Pod", longSpecs(55), func() {
 	BeforeEach(func() {
 		if probeImage == "" {
 			Skip("in-pod specs need the probe image, and this run has none: " + probeUnavailable)

@@ -2,6 +2,8 @@ package identity
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -46,18 +48,24 @@ func ReviewToken(ctx context.Context, admin kubernetes.Interface, s access.Subje
 	return r.Status, nil
 }
 
-// uncachedAudience is an audience no token carries: added to a review's
-// audiences, it makes them differ from the apiserver's own.
-const uncachedAudience = "urn:rbac-e2e:review-beside-the-cache"
+// uncachedAudience is an audience no token carries, new on every call:
+// added to a review's audiences, it makes them differ from the apiserver's
+// own and from every other review's.
+func uncachedAudience() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "urn:rbac-e2e:review-beside-the-cache:" + hex.EncodeToString(b)
+}
 
 // ReviewTokenUncached is ReviewToken for audiences (those the apiserver
 // accepts the token for: its API audiences, or the token's own aud) plus
-// one no token carries. The apiserver caches successful authentications
-// for 10 s keyed by audiences and token, so this review neither reads nor
-// fills the entry a request with the token uses: it proves the token good
-// now without making a later request authenticate from that cache.
+// one no token carries, new each time. The apiserver caches successful
+// authentications for 10 s keyed by audiences and token, so this review
+// neither reads nor fills the entry a request with the token uses, nor one
+// an earlier review filled: it is the authenticator's verdict now, and a
+// later request still authenticates afresh.
 func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s access.Subject, audiences []string) (authenticationv1.TokenReviewStatus, error) {
-	auds := append(slices.Clone(audiences), uncachedAudience)
+	auds := append(slices.Clone(audiences), uncachedAudience())
 	r, err := admin.AuthenticationV1().TokenReviews().Create(ctx, &authenticationv1.TokenReview{
 		Spec: authenticationv1.TokenReviewSpec{Token: s.BearerToken(), Audiences: auds},
 	}, metav1.CreateOptions{})
