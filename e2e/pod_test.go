@@ -54,7 +54,7 @@ func inPodSpecsSelected() bool {
 
 var bothChannels = []string{wire.ChannelClientGo, wire.ChannelHTTP}
 
-var _ = Describe("From inside a Pod", longSpecs(55), func() {
+var _ = Describe("From inside a Pod", longSpecs(40), func() {
 	BeforeEach(func() {
 		if probeImage == "" {
 			Skip("in-pod specs need the probe image, and this run has none: " + probeUnavailable)
@@ -124,7 +124,7 @@ var _ = Describe("From inside a Pod", longSpecs(55), func() {
 	// CrashLoopBackOff. Once `view` is bound cluster-wide to the account, the
 	// same program, redeployed as the document does, lists every pod (at
 	// least those of kube-system), reports the count and keeps running.
-	It("POD-2: rest.InClusterConfig() as the default ServiceAccount is Forbidden until view is bound", inPod("pod", "POD-2"), func(ctx SpecContext) {
+	It("POD-2: rest.InClusterConfig() as the default ServiceAccount is Forbidden until view is bound", inPod("pod", "POD-2"), longSpecs(60), func(ctx SpecContext) {
 		sa := f.TokenFor(ctx, "default")
 		listAll := wire.ListPods("")
 		denied := access.DeniedByRBAC(sa.User, listAll)
@@ -176,7 +176,7 @@ var _ = Describe("From inside a Pod", longSpecs(55), func() {
 	// each is allowed; every time, the Pod's HTTP and client-go results have
 	// the status code both outside channels got for the same requests with a
 	// token of the same ServiceAccount, and what the access review expects.
-	It("POD-3: raw HTTP from a Pod follows RBAC as from outside", inPod("pod", "POD-3"), func(ctx SpecContext) {
+	It("POD-3: raw HTTP from a Pod follows RBAC as from outside", inPod("pod", "POD-3"), longSpecs(60), func(ctx SpecContext) {
 		sa, tok := f.TokenForNew(ctx, "prober")
 		args := wire.Args{Jobs: []string{wire.JobHealthz, wire.JobListPods, wire.JobDeployment}, Namespace: f.Namespace}
 		requests := append([]access.Request{wire.ListPods(f.Namespace)}, wire.DeploymentSteps(f.Namespace, wire.DefaultDeployment)...)
