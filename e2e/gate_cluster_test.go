@@ -74,7 +74,7 @@ func upGateCluster(ctx context.Context, me suite.LockHolder) (*cluster.Cluster, 
 	if err != nil {
 		return c, err
 	}
-	if err := suite.WaitForSystemReady(ctx, env.Admin, timeouts.Scaled(settings.SystemReadyTimeout)); err != nil {
+	if err := suite.WaitForSystemReady(ctx, env.Admin, suite.SystemWait{Timeout: timeouts.Scaled(settings.SystemReadyTimeout), Log: GinkgoWriter}); err != nil {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
 		return c, fmt.Errorf("the gate's kind cluster %q: waiting for the system components: %w (causes seen there: %v)", name, err, suite.DiagnoseSystem(dctx, env.Admin))

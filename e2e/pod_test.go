@@ -18,6 +18,7 @@ import (
 	"rbac-e2e/e2e/framework/access"
 	"rbac-e2e/e2e/framework/identity"
 	"rbac-e2e/e2e/framework/probe"
+	"rbac-e2e/e2e/framework/suite"
 	"rbac-e2e/e2e/probe/wire"
 )
 
@@ -52,12 +53,24 @@ func inPodSpecsSelected() bool {
 	return false
 }
 
+// podNetworkUp: this process saw kube-proxy ready on every node.
+var podNetworkUp bool
+
 var bothChannels = []string{wire.ChannelClientGo, wire.ChannelHTTP}
 
 var _ = Describe("From inside a Pod", longSpecs(40), func() {
-	BeforeEach(func() {
+	BeforeEach(func(ctx SpecContext) {
 		if probeImage == "" {
 			Skip("in-pod specs need the probe image, and this run has none: " + probeUnavailable)
+		}
+		// Probe Pods dial 10.96.0.1: on the suite's new cluster, not before
+		// kube-proxy routes it (once per process; the set-up waits for the
+		// controllers only, so the other specs need not wait for this).
+		if thisRun.OwnCluster && !podNetworkUp {
+			Expect(suite.WaitForSystemReady(ctx, runEnv.Admin, suite.SystemWait{
+				PodNetwork: true, Timeout: timeouts.Scaled(settings.SystemReadyTimeout), Log: GinkgoWriter,
+			})).To(Succeed(), "waiting until Pods can reach the API server")
+			podNetworkUp = true
 		}
 	})
 	f := framework.New("pod", environment)

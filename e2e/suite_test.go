@@ -126,13 +126,27 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		s.NoKind = how
 	}
 	env := setUpEnvironment(s)
+	// The probe image is built and loaded into the nodes while the system
+	// components come up: it needs the nodes only.
+	type installed struct {
+		ref string
+		err error
+	}
+	probeUp := make(chan installed, 1)
+	if inPodSpecsSelected() && settings.ProbeImage == "" && kind != nil {
+		go func() {
+			defer GinkgoRecover()
+			ref, err := probe.Install(ctx, kind, GinkgoWriter)
+			probeUp <- installed{ref, err}
+		}()
+	}
 	if !nested && !s.OwnCluster {
 		lease, err := suite.AcquireLease(ctx, env.Admin, me, leaseDuration, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		hold.lease = lease
 	}
 	if s.OwnCluster {
-		setUpStep(ctx, env, "waiting for the system components", suite.WaitForSystemReady(ctx, env.Admin, env.Timeouts.Scaled(settings.SystemReadyTimeout)))
+		setUpStep(ctx, env, "waiting for the system components", suite.WaitForSystemReady(ctx, env.Admin, suite.SystemWait{Timeout: env.Timeouts.Scaled(settings.SystemReadyTimeout), Log: GinkgoWriter}))
 	}
 	if !nested {
 		// Leftovers of interrupted earlier runs; ours by label, on any cluster.
@@ -146,9 +160,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 			s.ProbeImage, s.ProbePullPolicy = settings.ProbeImage, string(corev1.PullIfNotPresent)
 			fmt.Fprintf(GinkgoWriter, "probe image %s (E2E_PROBE_IMAGE), pulled if not present\n", s.ProbeImage)
 		case kind != nil:
-			ref, err := probe.Install(ctx, kind, GinkgoWriter)
-			setUpStep(ctx, env, "installing the probe image", err)
-			s.ProbeImage = ref
+			r := <-probeUp
+			setUpStep(ctx, env, "installing the probe image", r.err)
+			s.ProbeImage = r.ref
 		default:
 			s.ProbeUnavailable = s.NoKind + ", so the suite cannot load its probe image into the nodes (no registry is used); " +
 				"give an image of e2e/probe the nodes can pull as E2E_PROBE_IMAGE"

@@ -65,7 +65,7 @@ func TestDiagnoseHealthy(t *testing.T) {
 
 func TestWaitForSystemReadyNamesCause(t *testing.T) {
 	client := fake.NewClientset() // no kube-proxy, no controller-manager
-	err := WaitForSystemReady(context.Background(), client, time.Millisecond)
+	err := WaitForSystemReady(context.Background(), client, SystemWait{PodNetwork: true, Timeout: time.Millisecond})
 	if err == nil {
 		t.Fatal("WaitForSystemReady succeeded on an empty cluster")
 	}

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -11,16 +12,39 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// WaitForSystemReady waits until a new cluster can serve Pods that talk to
-// the API server: kube-proxy ready on every node (so 10.96.0.1 is routed to
-// the API server, not out of the node), CoreDNS available, and the
-// controllers up (the default ServiceAccount exists). kind's own wait covers
-// node readiness only.
-func WaitForSystemReady(ctx context.Context, admin kubernetes.Interface, timeout time.Duration) error {
+// SystemWait says what WaitForSystemReady waits for, how long, and where
+// it tells what it waits for.
+type SystemWait struct {
+	// PodNetwork: kube-proxy ready on every node, so that 10.96.0.1 from a
+	// Pod is routed to the API server, not out of the node. Only Pods that
+	// dial the API server (the in-pod probe) need it.
+	PodNetwork bool
+	Timeout    time.Duration
+	// Log gets each change of what is waited for, with the time since the
+	// wait began (nil: none).
+	Log io.Writer
+}
+
+// WaitForSystemReady waits until a new cluster's controllers are up (the
+// default ServiceAccount exists: namespaces get theirs, tokens can be
+// requested) and, with PodNetwork, until Pods can reach the API server.
+// kind's own wait covers node readiness only. CoreDNS is not waited for:
+// no spec resolves a name (it took 8 s more than kube-proxy on a new
+// cluster).
+func WaitForSystemReady(ctx context.Context, admin kubernetes.Interface, in SystemWait) error {
+	timeout, log := in.Timeout, in.Log
 	var last string
-	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		s := systemNotReady(ctx, admin)
+	start := time.Now()
+	err := wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		s := systemNotReady(ctx, admin, in.PodNetwork)
 		if ctx.Err() == nil { // not an answer cut short by the deadline
+			if s != last && log != nil {
+				what := s
+				if what == "" {
+					what = "ready"
+				}
+				fmt.Fprintf(log, "system components after %s: %s\n", time.Since(start).Round(10*time.Millisecond), what)
+			}
 			last = s
 		}
 		return s == "", nil
@@ -43,20 +67,15 @@ func WaitForSystemReady(ctx context.Context, admin kubernetes.Interface, timeout
 }
 
 // systemNotReady says what is not ready yet, or "".
-func systemNotReady(ctx context.Context, admin kubernetes.Interface) string {
-	ds, err := admin.AppsV1().DaemonSets("kube-system").Get(ctx, "kube-proxy", metav1.GetOptions{})
-	if err != nil {
-		return fmt.Sprintf("kube-proxy DaemonSet: %v", err)
-	}
-	if s := ds.Status; s.DesiredNumberScheduled == 0 || s.NumberReady < s.DesiredNumberScheduled {
-		return fmt.Sprintf("kube-proxy ready on %d of %d nodes", s.NumberReady, s.DesiredNumberScheduled)
-	}
-	dns, err := admin.AppsV1().Deployments("kube-system").Get(ctx, "coredns", metav1.GetOptions{})
-	if err != nil {
-		return fmt.Sprintf("coredns Deployment: %v", err)
-	}
-	if dns.Status.AvailableReplicas == 0 {
-		return "no CoreDNS replica available"
+func systemNotReady(ctx context.Context, admin kubernetes.Interface, podNetwork bool) string {
+	if podNetwork {
+		ds, err := admin.AppsV1().DaemonSets("kube-system").Get(ctx, "kube-proxy", metav1.GetOptions{})
+		if err != nil {
+			return fmt.Sprintf("kube-proxy DaemonSet: %v", err)
+		}
+		if s := ds.Status; s.DesiredNumberScheduled == 0 || s.NumberReady < s.DesiredNumberScheduled {
+			return fmt.Sprintf("kube-proxy ready on %d of %d nodes", s.NumberReady, s.DesiredNumberScheduled)
+		}
 	}
 	if _, err := admin.CoreV1().ServiceAccounts("default").Get(ctx, "default", metav1.GetOptions{}); err != nil {
 		return fmt.Sprintf("ServiceAccount default/default: %v", err)
