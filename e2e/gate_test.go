@@ -122,6 +122,11 @@ func gateSpecs() {
 		run, err = gate.Start(ctx, gateRunInput(env))
 		DeferCleanup(func(ctx context.Context) error { return run.Close(ctx) })
 		Expect(err).NotTo(HaveOccurred())
+		var subjects []matrix.Subject
+		for _, sc := range gateInput.matrix.BySubject() {
+			subjects = append(subjects, sc.Subject)
+		}
+		run.PrefetchSubjects(subjects) // each acts-as ready before its rows
 		if sweepSelected() {
 			run.Prefetch() // the effective-access sweep, beside the rows
 		}

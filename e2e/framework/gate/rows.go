@@ -43,7 +43,7 @@ func (e *RowsError) GomegaString() string {
 // rows (Rows), writes its reports and returns a *RowsError when a row
 // failed.
 func (r *Run) CheckSubject(ctx context.Context, sc matrix.SubjectChecks) error {
-	subject, err := r.Subject(ctx, sc.Subject)
+	subject, err := r.subjectFor(ctx, sc.Subject)
 	if err != nil {
 		return err
 	}

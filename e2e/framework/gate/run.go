@@ -47,6 +47,8 @@ type Run struct {
 	bg       context.Context
 	stopBg   context.CancelFunc
 	prefetch chan struct{}
+	fetched  map[string]*subjectFetch // PrefetchSubjects', by subject key (under mu)
+	fetching sync.WaitGroup
 
 	mu              sync.Mutex
 	snapshotChanges []SubjectChanges
@@ -184,6 +186,7 @@ func (r *Run) Close(ctx context.Context) error {
 	if r.prefetch != nil {
 		<-r.prefetch
 	}
+	r.fetching.Wait()
 	var errs []error
 	r.mu.Lock()
 	failed, reports := r.failed, r.reports
