@@ -79,12 +79,7 @@ var _ = Describe("ServiceAccount authentication: who you are", Label("authn"), f
 		// Good until its ServiceAccount goes, proven beside the apiserver's
 		// cache of successful authentications: a request here would let that
 		// cache answer for up to 10 s after the deletion.
-		auds, err := identity.TokenAudiences(orphan)
-		Expect(err).NotTo(HaveOccurred())
-		st, err := identity.ReviewTokenUncached(ctx, f.Admin, orphan, auds)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(st.Authenticated && st.User.Username == orphan.User).To(BeTrue(),
-			"TokenReview of %s before its ServiceAccount is deleted: authenticated=%v as %q, want true as %q (error %q)", orphan, st.Authenticated, st.User.Username, orphan.User, st.Error)
+		f.ExpectTokenAccepted(ctx, orphan)
 		Expect(f.Admin.CoreV1().ServiceAccounts(f.Namespace).Delete(ctx, "doomed", metav1.DeleteOptions{})).To(Succeed())
 
 		By("a malformed token")

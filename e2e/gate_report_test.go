@@ -47,7 +47,7 @@ var gateReportLabels = Label("GATE-2", "gate-report")
 
 // gateReportSelected tells whether this run starts the nested run.
 func gateReportSelected() bool {
-	return settings.ParentRunID == "" && Label(append([]string{"gate"}, gateReportLabels...)...).MatchesLabelFilter(GinkgoLabelFilter())
+	return settings.ParentRunID == "" && gateSpecSelected(gateReportLabels)
 }
 
 // nestedGate is the nested run of GATE-2, started by the gate's BeforeAll.

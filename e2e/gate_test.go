@@ -51,12 +51,7 @@ type gateInputs struct {
 
 func init() {
 	beforeCluster = append(beforeCluster, func() error {
-		filter := GinkgoLabelFilter()
-		selected := false
-		for _, l := range []Labels{rowLabels, snapshotLabels, diffLabels, auditLabels, benchLabels, gateReportLabels} {
-			selected = selected || Label(append([]string{"gate"}, l...)...).MatchesLabelFilter(filter)
-		}
-		if !selected {
+		if !gateSpecSelected(rowLabels, snapshotLabels, diffLabels, auditLabels, benchLabels, gateReportLabels) {
 			return nil
 		}
 		return gateInput.err
@@ -183,17 +178,21 @@ func gateSpecs() {
 	}, NodeTimeout(10*time.Minute))
 }
 
-// sweepSelected tells whether a spec that reads the swept effective access
-// (snapshot, access diff, audit) runs.
-func sweepSelected() bool {
+// gateSpecSelected tells whether the label filter selects a gate spec with
+// any of these labels (besides the container's "gate").
+func gateSpecSelected(sets ...Labels) bool {
 	filter := GinkgoLabelFilter()
-	for _, l := range []Labels{snapshotLabels, diffLabels, auditLabels} {
+	for _, l := range sets {
 		if Label(append([]string{"gate"}, l...)...).MatchesLabelFilter(filter) {
 			return true
 		}
 	}
 	return false
 }
+
+// sweepSelected tells whether a spec that reads the swept effective access
+// (snapshot, access diff, audit) runs.
+func sweepSelected() bool { return gateSpecSelected(snapshotLabels, diffLabels, auditLabels) }
 
 // gateDecorators are the gate container's: Ordered (one apply for every
 // spec), and first beside the scenario specs on its own cluster, or

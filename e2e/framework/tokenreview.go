@@ -23,7 +23,8 @@ import (
 func (f *Framework) ExpectTokenAccepted(ctx context.Context, s access.Subject) {
 	GinkgoHelper()
 	Byf("TokenReview beside the token cache: %v is accepted", s)
-	Expect(f.tokenVerdict(ctx, s, true)).To(Succeed())
+	auds := f.acceptedAudiences(ctx, s)
+	Expect(f.tokenVerdict(ctx, s, auds, true)).To(Succeed())
 }
 
 // EventuallyTokenRefused polls the same review until the apiserver refuses
@@ -31,16 +32,22 @@ func (f *Framework) ExpectTokenAccepted(ctx context.Context, s access.Subject) {
 func (f *Framework) EventuallyTokenRefused(ctx context.Context, s access.Subject) {
 	GinkgoHelper()
 	Byf("waiting up to %s: TokenReview beside the token cache refuses %v", f.Timeouts.Revocation, s)
+	auds := f.acceptedAudiences(ctx, s)
 	Eventually(ctx, func(ctx context.Context) error {
-		return f.tokenVerdict(ctx, s, false)
+		return f.tokenVerdict(ctx, s, auds, false)
 	}).WithTimeout(f.Timeouts.Revocation).WithPolling(f.Timeouts.Poll).Should(Succeed())
 }
 
-func (f *Framework) tokenVerdict(ctx context.Context, s access.Subject, accepted bool) error {
-	auds, err := f.audiencesFor(ctx, s)
-	if err != nil {
-		return err
-	}
+// acceptedAudiences are the audiences s's token is asked for (a legacy
+// token's: the API audiences, learnt in the spec's namespace).
+func (f *Framework) acceptedAudiences(ctx context.Context, s access.Subject) []string {
+	GinkgoHelper()
+	auds, err := identity.AcceptedAudiences(ctx, f.Admin, s, f.Namespace, f.Timeouts.Controller)
+	Expect(err).NotTo(HaveOccurred(), "the audiences to ask for %v", s)
+	return auds
+}
+
+func (f *Framework) tokenVerdict(ctx context.Context, s access.Subject, auds []string, accepted bool) error {
 	st, err := identity.ReviewTokenUncached(ctx, f.Admin, s, auds)
 	if err != nil {
 		return err
@@ -52,22 +59,4 @@ func (f *Framework) tokenVerdict(ctx context.Context, s access.Subject, accepted
 		return fmt.Errorf("TokenReview of %s: want refused, got authenticated as %q", s, st.User.Username)
 	}
 	return nil
-}
-
-// audiencesFor are the audiences the apiserver accepts s's token for: its
-// aud claim, or for a legacy token (none) the API audiences, read from a
-// TokenRequest token of the namespace's default ServiceAccount.
-func (f *Framework) audiencesFor(ctx context.Context, s access.Subject) ([]string, error) {
-	auds, err := identity.TokenAudiences(s)
-	if err != nil || len(auds) > 0 {
-		return auds, err
-	}
-	if err := identity.WaitForServiceAccount(ctx, f.Admin, f.Namespace, "default", f.Timeouts.Controller); err != nil {
-		return nil, err
-	}
-	bound, _, err := identity.RequestToken(ctx, f.Admin, f.Namespace, "default")
-	if err != nil {
-		return nil, err
-	}
-	return identity.TokenAudiences(bound)
 }

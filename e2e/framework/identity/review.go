@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -73,6 +74,31 @@ func ReviewTokenUncached(ctx context.Context, admin kubernetes.Interface, s acce
 		return authenticationv1.TokenReviewStatus{}, fmt.Errorf("TokenReview of %s for audiences %v: %w", s, auds, err)
 	}
 	return r.Status, nil
+}
+
+// APIAudiences are the audiences the API server issues and accepts tokens
+// for, read from a TokenRequest token of the namespace's default
+// ServiceAccount (waited for up to timeout): what a legacy token, which has
+// no aud claim, is accepted for.
+func APIAudiences(ctx context.Context, admin kubernetes.Interface, namespace string, timeout time.Duration) ([]string, error) {
+	if err := WaitForServiceAccount(ctx, admin, namespace, "default", timeout); err != nil {
+		return nil, err
+	}
+	bound, _, err := RequestToken(ctx, admin, namespace, "default")
+	if err != nil {
+		return nil, err
+	}
+	return TokenAudiences(bound)
+}
+
+// AcceptedAudiences are what the API server accepts s's token for: its aud
+// claim, or for a legacy token the API audiences (APIAudiences).
+func AcceptedAudiences(ctx context.Context, admin kubernetes.Interface, s access.Subject, namespace string, timeout time.Duration) ([]string, error) {
+	auds, err := TokenAudiences(s)
+	if err != nil || len(auds) > 0 {
+		return auds, err
+	}
+	return APIAudiences(ctx, admin, namespace, timeout)
 }
 
 // TokenAudiences are the aud claim of a bound token (TokenRequest's).

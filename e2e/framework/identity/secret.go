@@ -57,15 +57,9 @@ func CreateTokenSecret(ctx context.Context, admin kubernetes.Interface, s *corev
 // controller's update: a request then gets 401 (seen once in a parallel
 // run: client-go 401, http 200 a moment later). The wait asks beside the
 // token cache (ReviewTokenUncached), so a spec's first request is answered
-// afresh. A legacy token has no aud: the API audiences come from a
-// TokenRequest for the same ServiceAccount.
+// afresh. A legacy token has no aud: it is asked for the API audiences.
 func WaitTokenAccepted(ctx context.Context, admin kubernetes.Interface, s *corev1.Secret, timeout time.Duration) error {
-	sa := s.Annotations[corev1.ServiceAccountNameKey]
-	bound, _, err := RequestToken(ctx, admin, s.Namespace, sa)
-	if err != nil {
-		return err
-	}
-	auds, err := TokenAudiences(bound)
+	auds, err := APIAudiences(ctx, admin, s.Namespace, timeout)
 	if err != nil {
 		return err
 	}
