@@ -15,9 +15,13 @@ import (
 // SystemWait says what WaitForSystemReady waits for, how long, and where
 // it tells what it waits for.
 type SystemWait struct {
-	// PodNetwork: kube-proxy ready on every node, so that 10.96.0.1 from a
-	// Pod is routed to the API server, not out of the node. Only Pods that
-	// dial the API server (the in-pod probe) need it.
+	// PodNetwork: kube-proxy ready on every node and CoreDNS available, so
+	// that 10.96.0.1 from a Pod is routed to the API server, not out of the
+	// node. kube-proxy's readiness alone came too early once on a new
+	// cluster (a probe Pod's dial got "connection refused" from the node's
+	// guard: the rules were not written yet); CoreDNS, which comes several
+	// seconds later, never did in CI. Only Pods that dial the API server (the
+	// in-pod probe) need it.
 	PodNetwork bool
 	Timeout    time.Duration
 	// Log gets each change of what is waited for, with the time since the
@@ -28,9 +32,7 @@ type SystemWait struct {
 // WaitForSystemReady waits until a new cluster's controllers are up (the
 // default ServiceAccount exists: namespaces get theirs, tokens can be
 // requested) and, with PodNetwork, until Pods can reach the API server.
-// kind's own wait covers node readiness only. CoreDNS is not waited for:
-// no spec resolves a name (it took 8 s more than kube-proxy on a new
-// cluster).
+// kind's own wait covers node readiness only.
 func WaitForSystemReady(ctx context.Context, admin kubernetes.Interface, in SystemWait) error {
 	timeout, log := in.Timeout, in.Log
 	var last string
@@ -75,6 +77,13 @@ func systemNotReady(ctx context.Context, admin kubernetes.Interface, podNetwork 
 		}
 		if s := ds.Status; s.DesiredNumberScheduled == 0 || s.NumberReady < s.DesiredNumberScheduled {
 			return fmt.Sprintf("kube-proxy ready on %d of %d nodes", s.NumberReady, s.DesiredNumberScheduled)
+		}
+		dns, err := admin.AppsV1().Deployments("kube-system").Get(ctx, "coredns", metav1.GetOptions{})
+		if err != nil {
+			return fmt.Sprintf("coredns Deployment: %v", err)
+		}
+		if dns.Status.AvailableReplicas == 0 {
+			return "no CoreDNS replica available"
 		}
 	}
 	if _, err := admin.CoreV1().ServiceAccounts("default").Get(ctx, "default", metav1.GetOptions{}); err != nil {
